@@ -1,0 +1,24 @@
+// `npm test` after typecheck and lint: every unit test (beside the code in src/ and sim/) and every
+// end-to-end test (test/), in one node:test run so the closing summary counts them all.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const dockerUp = spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'version'], { stdio: 'ignore' }).status === 0;
+if (!dockerUp && !process.env.KUBECONFIG) {
+  console.error('test: no Docker Engine for the simulated cluster. Run `npm run sim:setup` (as root) first.');
+  process.exit(2);
+}
+
+const patterns = ['src/**/*.test.ts', 'sim/**/*.test.ts', 'test/**/*.test.ts'];
+const args = [
+  '--test',
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`,
+  '--test-timeout=300000',
+  ...(process.env.TEST_ONLY ? [process.env.TEST_ONLY] : patterns),
+];
+if (!existsSync('node_modules')) {
+  console.error('test: run `npm ci` first.');
+  process.exit(2);
+}
+const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+process.exit(run.status ?? 1);
