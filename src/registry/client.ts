@@ -11,7 +11,7 @@ import { Agent, type Dispatcher, fetch } from 'undici';
 import { type AuthConfig, type Challenge, loginDomain, parseChallenges } from './auth.ts';
 import { type Endpoint, type EndpointOptions, Endpoints } from './endpoints.ts';
 import { networkErrorMessage, parseErrorBody, RegistryError } from './errors.ts';
-import { formatPlatform, type Platform, selectPlatform } from './platform.ts';
+import { formatPlatform, normalizePlatform, type Platform, selectPlatform } from './platform.ts';
 import { familiarName, familiarString, type Reference, withDefaultTag } from './reference.ts';
 import {
   type Descriptor,
@@ -160,7 +160,7 @@ export class RegistryClient {
       if (!chosen) {
         throw new RegistryError(
           'platform',
-          `no matching manifest for ${formatPlatform(opts.platform)} in the manifest list entries`,
+          `no matching manifest for ${formatPlatform(normalizePlatform(opts.platform))} in the manifest list entries`,
         );
       }
       manifestFetched = await this.#getManifest(ep, ref.path, chosen.digest, opts.auth);
@@ -191,7 +191,7 @@ export class RegistryClient {
     ) {
       throw new RegistryError(
         'platform',
-        `image with reference ${familiarString(ref)} was found but its platform (${formatPlatform(platform)}) does not match the specified platform (${formatPlatform(opts.platform)})`,
+        `image with reference ${familiarString(ref)} was found but its platform (${formatPlatform(platform)}) does not match the specified platform (${formatPlatform(normalizePlatform(opts.platform))})`,
       );
     }
     return {

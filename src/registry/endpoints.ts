@@ -20,6 +20,8 @@ export interface EndpointOptions {
   readonly mirrors: readonly string[];
   /** `host[:port]` or CIDR entries, like dockerd's insecure-registries. */
   readonly insecureRegistries: readonly string[];
+  /** dockerd always treats 127.0.0.0/8 (and ::1, localhost) as insecure; false turns that off (tests of TLS). */
+  readonly loopbackInsecure?: boolean;
 }
 
 export class InvalidRegistryOptionError extends Error {
@@ -53,11 +55,15 @@ export class Endpoints {
   readonly #mirrors: string[];
   readonly #names = new Set<string>();
   readonly #cidrs = new BlockList();
+  readonly #loopback: boolean;
 
   constructor(opts: EndpointOptions) {
     this.#mirrors = opts.mirrors.map(normalizeMirror);
-    this.#cidrs.addSubnet('127.0.0.0', 8, 'ipv4');
-    this.#cidrs.addAddress('::1', 'ipv6');
+    this.#loopback = opts.loopbackInsecure ?? true;
+    if (this.#loopback) {
+      this.#cidrs.addSubnet('127.0.0.0', 8, 'ipv4');
+      this.#cidrs.addAddress('::1', 'ipv6');
+    }
     for (const raw of opts.insecureRegistries) {
       const entry = raw.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
       const slash = entry.indexOf('/');
@@ -73,7 +79,6 @@ export class Endpoints {
         this.#names.add(entry.toLowerCase());
       }
     }
-    // A mirror's own host is insecure when its URL says http (dockerd adds such mirrors to insecure registries).
   }
 
   get mirrors(): readonly string[] {
@@ -85,7 +90,7 @@ export class Endpoints {
     if (this.#names.has(d)) return true;
     const host = hostOf(d);
     if (this.#names.has(host)) return true;
-    if (host === 'localhost') return true;
+    if (host === 'localhost' && this.#loopback) return true;
     const family = isIP(host);
     return family !== 0 && this.#cidrs.check(host, family === 4 ? 'ipv4' : 'ipv6');
   }
