@@ -7,6 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 state=${SIM_STATE_DIR:-/var/lib/badidea-sim}
 mkdir -p "$state"
 log() { echo "sim-setup: $*" >&2; }
+if [ "$(id -u)" != 0 ]; then
+  log "must run as root (it installs packages, starts dockerd, and the simulator adds addresses to its bridges)"
+  exit 1
+fi
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
@@ -51,6 +55,9 @@ if ! docker -H unix:///var/run/docker.sock version >/dev/null 2>&1; then
   for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
   docker version >/dev/null
 fi
+
+# kubectl is not packaged by Debian; the end-to-end tests use the one the machine image ships.
+command -v kubectl >/dev/null || log "warning: no kubectl on PATH; the kubectl end-to-end tests (test/sim) will fail"
 
 # Test images, built locally (no internet) and pushed to the registry under Docker Hub names.
 bash "$here/images.sh"
