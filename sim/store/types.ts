@@ -68,7 +68,11 @@ export interface WatchOptions extends ListOptions {
  * Kubernetes Status object the HTTP layer sends.
  */
 export interface ObjectStore {
-  get<T extends KubeObject = KubeObject>(resource: Resource, namespace: string | undefined, name: string): T | undefined;
+  get<T extends KubeObject = KubeObject>(
+    resource: Resource,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined;
   list<T extends KubeObject = KubeObject>(
     resource: Resource,
     namespace: string | undefined,
