@@ -22,7 +22,7 @@ export interface DispatcherDeps {
   serverVersion: string;
   maxBodyBytes: number;
   takeover: SocketTakeover;
-  /** Open hijacked connections (closed at shutdown). */
+  /** Connections taken away from the HTTP server (upgrades, hijacks): closed at shutdown. */
   hijacks: Set<Duplex>;
   now?: () => number;
 }
@@ -186,6 +186,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     },
     onUpgrade(req, socket, head, transport) {
       socket.on('error', () => {});
+      deps.hijacks.add(socket);
+      socket.once('close', () => deps.hijacks.delete(socket));
       readUpgradeBody(socket, head, req.headers as never, deps.maxBodyBytes).then(
         ({ body, rest }) =>
           handle({

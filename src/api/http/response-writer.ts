@@ -64,7 +64,14 @@ export class RawResponse implements ResponseWriter {
     this.#sendHead();
     this.writableEnded = true;
     if (chunk !== undefined) this.#socket.write(chunk);
-    this.#socket.end();
+    // Close once the client has read the answer and closed too, or after a grace period.
+    const socket = this.#socket;
+    const timer = setTimeout(() => socket.destroy(), 5000);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.once('end', () => socket.destroy());
+    socket.resume();
+    socket.end();
     return this;
   }
 
