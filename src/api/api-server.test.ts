@@ -60,6 +60,10 @@ async function start(requireAuth = false): Promise<{ server: ApiServer; port: nu
   return { server, port: Number(server.listeners[0].dockerHost.split(':').pop()) };
 }
 
+async function msg(r: Response): Promise<string> {
+  return ((await r.json()) as { message: string }).message;
+}
+
 async function request(port: number, method: string, path: string, init: RequestInit = {}) {
   return fetch(`http://127.0.0.1:${port}${path}`, { method, ...init });
 }
@@ -128,24 +132,29 @@ describe('api server', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(form.status, 400);
-    assert.match((await form.json()).message, /must be 'application\/json'/);
+    assert.match(await msg(form), /must be 'application\/json'/);
     const big = await request(port, 'POST', '/body', {
       body: JSON.stringify({ x: 'y'.repeat(2000) }),
       headers: { 'content-type': 'application/json' },
     });
     assert.equal(big.status, 413);
-    assert.match((await big.json()).message, /larger than the limit of 1024 bytes/);
+    assert.match(await msg(big), /larger than the limit of 1024 bytes/);
   });
 
   test('/version names badidea and the cluster; /system/df by API version', async () => {
-    const v = await (await request(port, 'GET', '/v1.50/version')).json();
+    const v = (await (await request(port, 'GET', '/v1.50/version')).json()) as {
+      ApiVersion: string;
+      MinAPIVersion: string;
+      Version: string;
+      Components: { Version: string }[];
+    };
     assert.equal(v.ApiVersion, '1.55');
     assert.equal(v.MinAPIVersion, '1.24');
     assert.equal(v.Version, '0.0.1');
     assert.equal(v.Components[1].Version, 'v1.32.0');
-    const old = await (await request(port, 'GET', '/v1.41/system/df')).json();
+    const old = (await (await request(port, 'GET', '/v1.41/system/df')).json()) as object;
     assert.deepEqual(Object.keys(old).sort(), ['BuildCache', 'Containers', 'Images', 'LayersSize', 'Volumes']);
-    const cur = await (await request(port, 'GET', '/system/df?type=container')).json();
+    const cur = (await (await request(port, 'GET', '/system/df?type=container')).json()) as object;
     assert.deepEqual(Object.keys(cur), ['ContainerUsage']);
   });
 
@@ -230,7 +239,7 @@ describe('api server with --require-auth', () => {
     try {
       const r = await request(port, 'GET', '/_ping');
       assert.equal(r.status, 401);
-      assert.match((await r.json()).message, /authentication required/);
+      assert.match(await msg(r), /authentication required/);
       assert.equal((await request(port, 'GET', '/_ping', { headers: { authorization: 'Bearer wrong' } })).status, 401);
       assert.equal(
         (await request(port, 'GET', '/_ping', { headers: { authorization: `Bearer ${TOKEN}` } })).status,

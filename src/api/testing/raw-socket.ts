@@ -24,7 +24,7 @@ export async function rawConnect(target: RawTarget): Promise<RawConnection> {
     'path' in target
       ? net.connect({ path: target.path, allowHalfOpen: true })
       : target.tls
-        ? tls.connect({ port: target.port, host: target.host ?? '127.0.0.1', allowHalfOpen: true, ...target.tls })
+        ? tls.connect({ port: target.port, host: target.host ?? '127.0.0.1', ...target.tls } as tls.ConnectionOptions)
         : net.connect({ port: target.port, host: target.host ?? '127.0.0.1', allowHalfOpen: true });
   await new Promise<void>((resolve, reject) => {
     socket.once(target && 'tls' in target && target.tls ? 'secureConnect' : 'connect', () => resolve());
