@@ -74,6 +74,10 @@ describe('execInPod', () => {
     assert.equal(u.searchParams.get('stderr'), 'true');
     assert.equal(u.searchParams.get('tty'), 'false');
     assert.equal(fake.auth[0], `Bearer ${TOKEN}`);
+    assert.equal(
+      fake.offered[0],
+      'v5.channel.k8s.io,v4.channel.k8s.io,v3.channel.k8s.io,v2.channel.k8s.io,channel.k8s.io',
+    );
     assert.equal(stdout.writableEnded, false, 'caller streams stay open');
     await noSocketsLeft(fake);
   });

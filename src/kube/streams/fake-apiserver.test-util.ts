@@ -33,6 +33,8 @@ export interface FakeApiServer {
   url: string;
   /** Upgrade requests seen (path + query). */
   upgrades: URL[];
+  /** Sec-WebSocket-Protocol offers seen. */
+  offered: string[];
   /** Authorization headers seen. */
   auth: (string | undefined)[];
   onUpgrade: UpgradeHandler;
@@ -101,6 +103,7 @@ export async function startFakeApiServer(opts: { tls?: boolean } = {}): Promise<
     kc: new KubeConfig(),
     url: '',
     upgrades: [],
+    offered: [],
     auth: [],
     onUpgrade: () => {},
     onHttp: (_req, res) => {
@@ -131,6 +134,7 @@ export async function startFakeApiServer(opts: { tls?: boolean } = {}): Promise<
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
     fake.upgrades.push(url);
+    fake.offered.push(String(req.headers['sec-websocket-protocol'] ?? ''));
     fake.auth.push(req.headers.authorization);
     if (fake.refuse) {
       const body = fake.refuse.body;
