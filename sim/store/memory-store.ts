@@ -306,6 +306,30 @@ export class MemoryStore implements ObjectStore {
     return next;
   }
 
+  /**
+   * pods/binding (pkg/registry/core/pod/storage/storage.go assignPod): sets spec.nodeName and the
+   * PodScheduled=True condition; the only way a pod's nodeName changes after creation.
+   */
+  bind(namespace: string, name: string, nodeName: string, options: WriteOptions = {}): KubeObject {
+    const info = requireResource('pods');
+    const old = this.#mustGet(info, namespace, name);
+    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
+    const next: any = clone(old);
+    const qr = { resource: 'pods/binding' };
+    if (next.metadata.deletionTimestamp)
+      throw conflict(qr, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    if (next.spec.nodeName) throw conflict(qr, name, `pod ${name} is already assigned to node "${next.spec.nodeName}"`);
+    if ((next.spec.schedulingGates ?? []).length > 0)
+      throw conflict(qr, name, `pod ${name} has non-empty .spec.schedulingGates`);
+    next.spec.nodeName = nodeName;
+    const now = timestamp(this.now());
+    const conditions = (next.status.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+    next.status.conditions = conditions;
+    if (options.dryRun) return next;
+    return this.#commit(info, 'MODIFIED', next, old);
+  }
+
   delete(
     resource: string,
     namespace: string | undefined,
