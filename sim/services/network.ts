@@ -43,7 +43,7 @@ function ownerAlive(clusterId: string): boolean {
 }
 
 /**
- * Removes the containers and networks of simulated clusters whose owner process is gone (a run
+ * Removes the containers, volumes and networks of simulated clusters whose owner process is gone (a run
  * killed before it could clean up). Live clusters of other processes (parallel test files) are kept.
  */
 export async function removeLeftovers(docker: Docker, log: (msg: string) => void = () => {}): Promise<void> {
@@ -58,6 +58,14 @@ export async function removeLeftovers(docker: Docker, log: (msg: string) => void
         .catch(() => {}),
     ),
   );
+  const volumes = await docker.listVolumes({ filters: { label: [LABEL_CLUSTER] } }).catch(() => undefined);
+  for (const v of volumes?.Volumes ?? []) {
+    if (ownerAlive(v.Labels?.[LABEL_CLUSTER] ?? '')) continue;
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => {});
+  }
   const networks = await docker.listNetworks({ filters: { label: [LABEL_CLUSTER] } });
   for (const n of networks) {
     if (ownerAlive(n.Labels?.[LABEL_CLUSTER] ?? '')) continue;
