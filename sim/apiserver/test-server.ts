@@ -45,6 +45,7 @@ export async function startTestServer(
     subresources?: PodSubresources;
     metrics?: MetricsSource;
     bookmarkIntervalMs?: number;
+    watchTimeoutMs?: () => number;
     tlsDir?: string;
   } = {},
 ): Promise<TestServer> {
@@ -59,6 +60,7 @@ export async function startTestServer(
     subresources: options.subresources,
     metrics: options.metrics,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
+    watchTimeoutMs: options.watchTimeoutMs,
   });
   const kubeconfig = kubeconfigYaml(server.url, server.caPem, token);
   const kubeconfigPath = join(dir, 'kubeconfig');
