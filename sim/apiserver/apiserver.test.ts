@@ -1,7 +1,9 @@
 // The simulated API server through real HTTPS, with @kubernetes/client-node as the client.
 import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
 import https from 'node:https';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import {
   ApiException,
   CoreV1Api,
@@ -359,3 +361,34 @@ test('makeInformer relists after a 410 and then follows the watch', async () => 
   );
   await informer.stop();
 });
+
+test('kubectl: run, apply (client-side, strategic merge), get with server-side columns, delete', {
+  skip: !hasKubectl(),
+}, async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { join, dirname } = await import('node:path');
+  const env = { ...process.env, KUBECONFIG: t.kubeconfigPath };
+  const kubectl = async (...args: string[]) =>
+    (await promisify(execFile)('kubectl', args, { env, encoding: 'utf8' })).stdout;
+  assert.match(await kubectl('run', 'kc', '--image=nginx:1.27', '-l', 'app=kc'), /pod\/kc created/);
+  const manifest = join(dirname(t.kubeconfigPath), 'cm.yaml');
+  writeFileSync(manifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kc-cfg\ndata:\n  a: "1"\n');
+  assert.match(await kubectl('apply', '-f', manifest), /configmap\/kc-cfg created/);
+  writeFileSync(manifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kc-cfg\ndata:\n  a: "2"\n');
+  assert.match(await kubectl('apply', '-f', manifest), /configmap\/kc-cfg configured/);
+  assert.equal(await kubectl('get', 'cm', 'kc-cfg', '-o', 'jsonpath={.data.a}'), '2');
+  assert.match(
+    await kubectl('get', 'pods', 'kc'),
+    /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nkc\s+0\/1\s+Pending\s+0\s+\d+s\n$/,
+  );
+  assert.match(await kubectl('delete', 'configmap', 'kc-cfg'), /configmap "kc-cfg" deleted/);
+});
+
+function hasKubectl(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -41,7 +41,7 @@ export function listResponse(
   info: ResourceInfo,
   namespace: string | undefined,
   query: URLSearchParams,
-): Record<string, unknown> {
+): { kind: string; apiVersion: string; metadata: Record<string, unknown>; items: KubeObject[] } {
   const labelSelector = query.get('labelSelector') ?? undefined;
   const fieldSelector = query.get('fieldSelector') ?? undefined;
   const limitParam = query.get('limit');

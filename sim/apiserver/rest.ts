@@ -9,6 +9,7 @@ import { listResponse } from './list.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
 import type { ResourceRequest } from './request.ts';
 import { badRequest, methodNotSupported, notFound, pathNotFound, successStatus } from './status.ts';
+import { toTable, wantsTable } from './table.ts';
 import { serveWatch, type WatchTiming } from './watch.ts';
 
 export interface RestContext {
@@ -97,7 +98,14 @@ export async function handleRest(
   if (r.name === undefined) {
     if (method === 'GET') {
       if (watching) return serveWatch(store, info, r.namespace, query, req, res, ctx.timing, ctx.trackStream);
-      return sendJson(res, 200, listResponse(store, info, r.namespace, query));
+      const list = listResponse(store, info, r.namespace, query);
+      if (wantsTable(req))
+        return sendJson(
+          res,
+          200,
+          toTable(info, list.items as KubeObject[], list.metadata as Record<string, unknown>, store.now()),
+        );
+      return sendJson(res, 200, list);
     }
     if (method === 'POST') {
       if (!info.verbs.includes('create')) throw methodNotSupported(qr, 'create');
@@ -134,6 +142,8 @@ export async function handleRest(
     if (r.subresource && !['status', 'ephemeralcontainers'].includes(r.subresource)) throw pathNotFound();
     const o = store.get(info.key, r.namespace, name);
     if (!o) throw notFound(qr, name);
+    if (wantsTable(req) && !r.subresource)
+      return sendJson(res, 200, toTable(info, [o], { resourceVersion: o.metadata.resourceVersion }, store.now()));
     return sendJson(res, 200, o);
   }
   if (method === 'PUT') {

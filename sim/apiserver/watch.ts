@@ -6,6 +6,7 @@ import { parseFieldSelector } from '../store/field-selector.ts';
 import { parseLabelSelector } from '../store/label-selector.ts';
 import type { MemoryStore } from '../store/memory-store.ts';
 import { groupVersion, type ResourceInfo } from '../store/resources.ts';
+import { toTable, wantsTable } from './table.ts';
 
 export interface WatchTiming {
   /** Milliseconds between BOOKMARK events (real: about a minute). */
@@ -31,6 +32,7 @@ export function serveWatch(
   const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
   const sendInitialEvents = query.get('sendInitialEvents') === 'true';
   const timeoutSeconds = query.get('timeoutSeconds');
+  const table = wantsTable(req);
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
@@ -67,7 +69,11 @@ export function serveWatch(
     },
     (e) => {
       if (done) return;
-      res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+      const object =
+        table && e.type !== 'ERROR' && e.type !== 'BOOKMARK'
+          ? toTable(info, [e.object], { resourceVersion: e.object.metadata.resourceVersion }, store.now())
+          : e.object;
+      res.write(`${JSON.stringify({ type: e.type, object })}\n`);
       if (e.type === 'ERROR') setImmediate(finish);
     },
   );
