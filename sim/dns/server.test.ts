@@ -180,4 +180,17 @@ describe('cluster DNS', () => {
     assert.deepEqual(data(await ask('db.ns1.svc.cluster.local', 'A')), ['10.244.0.9']);
     assert.deepEqual(data(await ask('x.db.ns1.svc.cluster.local', 'A')), ['10.244.0.9']);
   });
+
+  it("names an endpoint address without a hostname after its pod's hostname and subdomain", async () => {
+    store.put('endpoints', {
+      metadata: { name: 'db', namespace: 'ns1' },
+      subsets: [
+        {
+          addresses: [{ ip: '10.244.0.5', targetRef: { kind: 'Pod', name: 'db-0', namespace: 'ns1' } }],
+          ports: [{ name: 'pg', port: 5432 }],
+        },
+      ],
+    });
+    assert.deepEqual(data(await ask('db-0.db.ns1.svc.cluster.local', 'A')), ['10.244.0.5']);
+  });
 });

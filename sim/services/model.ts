@@ -108,10 +108,21 @@ export function backendsOf(svc: Service, endpoints: Endpoints | undefined, pods:
   const includeNotReady = publishesNotReady(svc);
   const out: Backend[] = [];
   if (endpoints) {
+    // The endpoints controller names an address after its pod's spec.hostname when the pod's
+    // spec.subdomain is the service's name; the same rule applied here when an address lacks it.
+    let byName: Map<string, Pod> | undefined;
+    const hostnameOf = (a: EndpointAddress): string | undefined => {
+      if (a.hostname || a.targetRef?.kind !== 'Pod' || !a.targetRef.name) return a.hostname;
+      byName ??= new Map(
+        [...pods].filter((p) => p.metadata.namespace === svc.metadata.namespace).map((p) => [p.metadata.name ?? '', p]),
+      );
+      const pod = byName.get(a.targetRef.name);
+      return pod?.spec?.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
+    };
     for (const subset of endpoints.subsets ?? []) {
       const ports = new Map<string, { port: number; protocol: string }>();
       for (const p of subset.ports ?? []) ports.set(p.name ?? '', { port: p.port, protocol: p.protocol ?? 'TCP' });
-      const add = (a: EndpointAddress, ready: boolean) => out.push({ ip: a.ip, hostname: a.hostname, ready, ports });
+      const add = (a: EndpointAddress, ready: boolean) => out.push({ ip: a.ip, hostname: hostnameOf(a), ready, ports });
       for (const a of subset.addresses ?? []) add(a, true);
       for (const a of subset.notReadyAddresses ?? []) add(a, includeNotReady);
     }
