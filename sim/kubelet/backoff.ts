@@ -40,7 +40,7 @@ export class Backoff {
     if (!e) return 0;
     if (eventTime - e.lastUpdate > 2 * this.max) return 0;
     const left = e.backoff - (this.#now() - eventTime);
-    return left > 0 ? left : 0;
+    return Math.max(left, 0);
   }
 
   reset(key: string): void {

@@ -56,7 +56,7 @@ export function buildContainerConfig(input: ContainerConfigInput): Docker.Contai
   const sc = { ...(pod.spec.securityContext ?? {}), ...(c.securityContext ?? {}) };
   let user: string | undefined;
   if (sc.runAsUser !== undefined || sc.runAsGroup !== undefined) {
-    const uid = sc.runAsUser !== undefined ? String(sc.runAsUser) : (input.imageUser?.split(':')[0] || '0');
+    const uid = sc.runAsUser !== undefined ? String(sc.runAsUser) : input.imageUser?.split(':')[0] || '0';
     user = sc.runAsGroup !== undefined ? `${uid}:${sc.runAsGroup}` : uid;
   }
   const groups = [...(pod.spec.securityContext?.supplementalGroups ?? [])];

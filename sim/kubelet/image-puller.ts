@@ -105,7 +105,9 @@ export class ImagePuller {
       const delay = Number.parseFloat(ann[ANNOTATION_PULL_DELAY] ?? '');
       if (delay > 0) await new Promise((r) => setTimeout(r, delay * 1000));
       if (ann[ANNOTATION_IMAGE_PULL] === 'fail') {
-        throw new Error(`rpc error: code = Unknown desc = failed to pull and unpack image "${dockerImage(image)}": injected failure`);
+        throw new Error(
+          `rpc error: code = Unknown desc = failed to pull and unpack image "${dockerImage(image)}": injected failure`,
+        );
       }
       const secrets = (pod.spec.imagePullSecrets ?? [])
         .map((s) => this.#d.getSecret(pod.metadata.namespace ?? 'default', s.name))
@@ -131,7 +133,8 @@ export class ImagePuller {
 export function imageIdOf(image: string, info: ImageInfo | undefined): string {
   if (!info) return '';
   const repo = parseImageRef(image);
-  const short = repo.registry === 'docker.io' ? repo.repository.replace(/^library\//, '') : `${repo.registry}/${repo.repository}`;
+  const short =
+    repo.registry === 'docker.io' ? repo.repository.replace(/^library\//, '') : `${repo.registry}/${repo.repository}`;
   const digest = info.repoDigests.find((d) => d.startsWith(`${short}@`)) ?? info.repoDigests[0];
   if (digest) {
     const at = digest.indexOf('@');

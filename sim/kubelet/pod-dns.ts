@@ -41,7 +41,10 @@ export function hostsFile(pod: Pod, podIP: string, clusterDomain: string): strin
 function parseResolv(content: string): { nameservers: string[]; searches: string[]; options: string[] } {
   const r = { nameservers: [] as string[], searches: [] as string[], options: [] as string[] };
   for (const line of content.split('\n')) {
-    const f = line.replace(/[#;].*/, '').trim().split(/\s+/);
+    const f = line
+      .replace(/[#;].*/, '')
+      .trim()
+      .split(/\s+/);
     if (f[0] === 'nameserver' && f[1]) r.nameservers.push(f[1]);
     else if ((f[0] === 'search' || f[0] === 'domain') && f.length > 1) r.searches = f.slice(1);
     else if (f[0] === 'options') r.options.push(...f.slice(1));
@@ -57,7 +60,8 @@ export function resolvConf(pod: Pod, opts: ClusterDnsOptions): string | undefine
   let searches: string[] = [];
   let options: string[] = [];
   const host = parseResolv(opts.hostResolvConf ?? '');
-  const clusterFirst = (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') && (opts.clusterDNS?.length ?? 0) > 0;
+  const clusterFirst =
+    (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') && (opts.clusterDNS?.length ?? 0) > 0;
   if (clusterFirst && !(policy === 'ClusterFirst' && pod.spec.hostNetwork)) {
     nameservers = [...opts.clusterDNS!];
     const ns = pod.metadata.namespace ?? 'default';

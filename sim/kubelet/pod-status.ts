@@ -183,7 +183,13 @@ export function readyCondition(
   return condition('Ready', true);
 }
 
-const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+const KUBELET_CONDITIONS = new Set([
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+]);
 
 /**
  * The conditions array as generateAPIPodStatus builds it: foreign conditions kept, then the

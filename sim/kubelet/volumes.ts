@@ -68,7 +68,8 @@ function keyFiles(
 function lookup(ctx: VolumeContext, kind: 'configmap' | 'secret', name: string, volName: string, optional: boolean) {
   const resource = kind === 'configmap' ? 'configmaps' : 'secrets';
   const obj = ctx.store.get<DataObject>(resource, ctx.pod.metadata.namespace, name);
-  if (!obj && !optional) throw new VolumeError(`MountVolume.SetUp failed for volume "${volName}" : ${kind} "${name}" not found`);
+  if (!obj && !optional)
+    throw new VolumeError(`MountVolume.SetUp failed for volume "${volName}" : ${kind} "${name}" not found`);
   return obj;
 }
 
@@ -101,13 +102,21 @@ function payloadFor(ctx: VolumeContext, v: Volume): PayloadFile[] | undefined {
     for (const src of v.projected.sources ?? []) {
       if (src.configMap) {
         const obj = lookup(ctx, 'configmap', src.configMap.name, v.name, !!src.configMap.optional);
-        if (obj) files.push(...keyFiles('configmap', v.name, keyData(obj, false), src.configMap.items, mode, !!src.configMap.optional));
+        if (obj)
+          files.push(
+            ...keyFiles('configmap', v.name, keyData(obj, false), src.configMap.items, mode, !!src.configMap.optional),
+          );
       } else if (src.secret) {
         const obj = lookup(ctx, 'secret', src.secret.name, v.name, !!src.secret.optional);
-        if (obj) files.push(...keyFiles('secret', v.name, keyData(obj, true), src.secret.items, mode, !!src.secret.optional));
+        if (obj)
+          files.push(...keyFiles('secret', v.name, keyData(obj, true), src.secret.items, mode, !!src.secret.optional));
       } else if (src.downwardAPI) files.push(...downwardFiles(ctx, src.downwardAPI.items, mode));
       else if (src.serviceAccountToken) {
-        const token = ctx.serviceAccountToken(ctx.pod, src.serviceAccountToken.audience, src.serviceAccountToken.expirationSeconds ?? 3600);
+        const token = ctx.serviceAccountToken(
+          ctx.pod,
+          src.serviceAccountToken.audience,
+          src.serviceAccountToken.expirationSeconds ?? 3600,
+        );
         files.push({ path: src.serviceAccountToken.path, content: Buffer.from(token), mode });
       }
     }
@@ -152,7 +161,10 @@ async function setupOne(ctx: VolumeContext, v: Volume): Promise<PreparedVolume> 
       await fs.appendFile(p, '');
     } else if (v.hostPath.type && v.hostPath.type !== '') {
       const st = await fs.stat(p).catch(() => undefined);
-      if (!st) throw new VolumeError(`MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${p} does not exist`);
+      if (!st)
+        throw new VolumeError(
+          `MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${p} does not exist`,
+        );
     }
     return { kind: 'bind', source: p, readOnly: false };
   }
@@ -172,7 +184,8 @@ async function setupOne(ctx: VolumeContext, v: Volume): Promise<PreparedVolume> 
       pvName,
     );
     const hostDir = pv?.spec?.hostPath?.path ?? pv?.spec?.local?.path;
-    if (!hostDir) throw new VolumeError(`MountVolume.SetUp failed for volume "${pvName}" : no host directory for the volume`);
+    if (!hostDir)
+      throw new VolumeError(`MountVolume.SetUp failed for volume "${pvName}" : no host directory for the volume`);
     await fs.mkdir(hostDir, { recursive: true });
     return { kind: 'bind', source: hostDir, readOnly: !!v.persistentVolumeClaim.readOnly };
   }

@@ -26,7 +26,10 @@ export interface LogReadOptions {
  * Splits Docker's multiplexed stream (8-byte header: stream type, 3 zero bytes, big-endian size).
  * With a TTY the stream is raw and everything is stdout.
  */
-export function demultiplexer(tty: boolean, onFrame: (stream: StdStream, payload: Buffer) => void): (chunk: Buffer) => void {
+export function demultiplexer(
+  tty: boolean,
+  onFrame: (stream: StdStream, payload: Buffer) => void,
+): (chunk: Buffer) => void {
   if (tty) return (chunk) => onFrame('stdout', chunk);
   let pending: Buffer = Buffer.alloc(0);
   return (chunk) => {
@@ -43,7 +46,11 @@ export function demultiplexer(tty: boolean, onFrame: (stream: StdStream, payload
 }
 
 /** Reads a container's log as records; ends when the log does (or, with follow, when the container stops). */
-export async function* readLogs(runtime: DockerRuntime, id: string, options: LogReadOptions): AsyncGenerator<LogRecord> {
+export async function* readLogs(
+  runtime: DockerRuntime,
+  id: string,
+  options: LogReadOptions,
+): AsyncGenerator<LogRecord> {
   const opts: Docker.ContainerLogsOptions = { stdout: true, stderr: true, timestamps: true };
   if (options.since !== undefined) opts.since = options.since;
   if (options.tail !== undefined) opts.tail = options.tail;

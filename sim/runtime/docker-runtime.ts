@@ -108,7 +108,10 @@ export class DockerRuntime {
   }
 
   async removeAllContainers(): Promise<void> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_CLUSTER}=${this.clusterId}`] } });
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_CLUSTER}=${this.clusterId}`] },
+    });
     await Promise.all(list.map((c) => this.remove(c.Id)));
   }
 
@@ -117,7 +120,14 @@ export class DockerRuntime {
     this.#eventStream?.destroy();
     await this.removeAllContainers();
     const nets = await this.docker.listNetworks({ filters: { label: [`${LABEL_CLUSTER}=${this.clusterId}`] } });
-    await Promise.all(nets.map((n) => this.docker.getNetwork(n.Id).remove().catch(() => {})));
+    await Promise.all(
+      nets.map((n) =>
+        this.docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => {}),
+      ),
+    );
   }
 
   /** Calls back with the container id whenever one of this cluster's containers dies. */

@@ -1,0 +1,193 @@
+// exec and attach over WebSocket (kubelet remotecommand websocket.go + the API server's v5 stream
+// translator): checks before the upgrade answered as HTTP, the empty frame on the lowest writable
+// channel, stdin/stdout/stderr on channels 0–2, resize on 4, the v5 stdin close [255, 0], and the
+// final Status on channel 3 (v4+: JSON always; v1: text, only on failure).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Pod } from '../../kubelet/types.ts';
+import { demultiplexer } from '../../runtime/container-io.ts';
+import type { PodTarget } from '../pod-subresources.ts';
+import { badRequest, isStatusError } from '../status.ts';
+import { type ChannelConn, EXEC_PROTOCOLS, negotiate, rejectProtocol, upgrade } from './channels.ts';
+import { rejectWithStatus, rejectWithText } from './http-errors.ts';
+import { noHost, queryBool, runningContainerId, validateContainer } from './target.ts';
+
+export interface StreamOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** A started exec or attach: the hijacked Docker connection and how to finish. */
+export interface RemoteProcess {
+  socket: Duplex;
+  /** Whether the Docker stream is raw (TTY) rather than multiplexed. */
+  tty: boolean;
+  resize(width: number, height: number): Promise<void>;
+  /** The Status to send once the output has ended. */
+  finish(): Promise<Record<string, unknown>>;
+}
+
+export interface RemoteCommandSpec {
+  kind: 'exec' | 'attach';
+  /** Starts the process in the container (throws on runtime failure). */
+  start(containerId: string, container: string, opts: StreamOptions): Promise<RemoteProcess>;
+  /** The InternalError message prefix: "error executing command in container" / "error attaching to container". */
+  failurePrefix: string;
+}
+
+export function internalErrorStatus(message: string): Record<string, unknown> {
+  const full = `Internal error occurred: ${message}`;
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: full,
+    reason: 'InternalError',
+    details: { causes: [{ message }] },
+    code: 500,
+  };
+}
+
+export const SUCCESS_STATUS = { metadata: {}, status: 'Success' };
+
+function sendStatus(conn: ChannelConn, status: Record<string, unknown>): void {
+  if (conn.protocol.version >= 4) conn.send(3, JSON.stringify(status));
+  else if (status.status !== 'Success') conn.send(3, String(status.message ?? ''));
+}
+
+function parseResize(data: Buffer): { width: number; height: number } | undefined {
+  try {
+    const o = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+    let width = 0;
+    let height = 0;
+    for (const [k, v] of Object.entries(o)) {
+      if (k.toLowerCase() === 'width') width = Number(v);
+      else if (k.toLowerCase() === 'height') height = Number(v);
+    }
+    return { width, height };
+  } catch {
+    return undefined;
+  }
+}
+
+export function serveRemoteCommand(
+  spec: RemoteCommandSpec,
+  target: PodTarget,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const pod = target.pod as Pod;
+  const q = target.query;
+  let container: string;
+  try {
+    container = validateContainer(pod, q.get('container'));
+    const hostErr = noHost(pod);
+    if (hostErr) throw hostErr;
+  } catch (err) {
+    if (isStatusError(err)) {
+      rejectWithStatus(socket, err);
+      return;
+    }
+    throw err;
+  }
+  const opts: StreamOptions = {
+    stdin: queryBool(q, 'stdin'),
+    stdout: queryBool(q, 'stdout'),
+    stderr: queryBool(q, 'stderr'),
+    tty: queryBool(q, 'tty'),
+  };
+  if (opts.tty) opts.stderr = false;
+  if (!opts.stdin && !opts.stdout && !opts.stderr) {
+    rejectWithStatus(socket, badRequest('you must specify at least 1 of stdin, stdout, stderr'));
+    return;
+  }
+  const protocol = negotiate(req, EXEC_PROTOCOLS);
+  if (!protocol) {
+    rejectProtocol(socket, req, EXEC_PROTOCOLS);
+    return;
+  }
+  const containerId = runningContainerId(pod, container);
+  const notFound = `container not found ("${container}")`;
+  // Without v5 the request reaches the kubelet, which refuses before upgrading; with v5 the API
+  // server has already upgraded and reports the kubelet's refusal on the error channel.
+  if (!containerId && protocol.version < 5) {
+    rejectWithText(socket, 500, notFound);
+    return;
+  }
+  upgrade(req, socket, head, protocol, (conn) => {
+    if (opts.stdout) conn.send(1);
+    else if (opts.stderr) conn.send(2);
+    else conn.send(3);
+    if (!containerId) {
+      sendStatus(conn, internalErrorStatus(`unable to upgrade connection: ${notFound}`));
+      conn.close();
+      return;
+    }
+    void run(spec, conn, containerId, container, opts);
+  });
+}
+
+async function run(
+  spec: RemoteCommandSpec,
+  conn: ChannelConn,
+  containerId: string,
+  container: string,
+  opts: StreamOptions,
+) {
+  let proc: RemoteProcess;
+  try {
+    proc = await spec.start(containerId, container, opts);
+  } catch (err) {
+    const msg = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message;
+    sendStatus(conn, internalErrorStatus(`${spec.failurePrefix}: ${msg}`));
+    conn.close();
+    return;
+  }
+  const docker = proc.socket;
+  let stdinOpen = opts.stdin;
+  let readLoopDone = false;
+  conn.onMessage((channel, data) => {
+    if (readLoopDone) return;
+    if (channel === 0) {
+      if (stdinOpen && data.length) docker.write(data);
+    } else if (channel === 4) {
+      const size = parseResize(data);
+      if (size) void proc.resize(size.width, size.height);
+    } else if (channel === 255 && conn.protocol.version >= 5) {
+      if (data.length === 1 && data[0] === 0) {
+        if (stdinOpen) {
+          stdinOpen = false;
+          docker.end();
+        }
+      } else readLoopDone = true;
+    }
+  });
+  const feed = demultiplexer(proc.tty, (stream, payload) => {
+    if (stream === 'stdout' && opts.stdout) conn.send(1, payload);
+    else if (stream === 'stderr' && opts.stderr) conn.send(2, payload);
+    else if (opts.stdout) conn.send(1, payload);
+  });
+  docker.on('data', feed);
+  let finished = false;
+  const finish = async () => {
+    if (finished) return;
+    finished = true;
+    let status: Record<string, unknown>;
+    try {
+      status = await proc.finish();
+    } catch (err) {
+      status = internalErrorStatus(`${spec.failurePrefix}: ${(err as Error).message}`);
+    }
+    sendStatus(conn, status);
+    conn.close();
+  };
+  docker.on('end', () => void finish());
+  docker.on('close', () => void finish());
+  docker.on('error', () => void finish());
+  conn.ws.on('close', () => {
+    finished = true;
+    docker.destroy();
+  });
+}
