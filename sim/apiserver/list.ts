@@ -50,6 +50,10 @@ export function listResponse(
   const token = query.get('continue');
   let at: number | undefined;
   let start = '';
+  const rv = query.get('resourceVersion');
+  if (rv && !/^\d+$/.test(rv))
+    throw badRequest(`resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": invalid syntax`);
+  if (rv && query.get('resourceVersionMatch') === 'Exact') at = Number(rv);
   if (token) {
     const t = decode(token);
     at = t.rv;

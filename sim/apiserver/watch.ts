@@ -6,6 +6,7 @@ import { parseFieldSelector } from '../store/field-selector.ts';
 import { parseLabelSelector } from '../store/label-selector.ts';
 import type { MemoryStore } from '../store/memory-store.ts';
 import { groupVersion, type ResourceInfo } from '../store/resources.ts';
+import { badRequest } from './status.ts';
 import { toTable, wantsTable } from './table.ts';
 
 export interface WatchTiming {
@@ -33,6 +34,9 @@ export function serveWatch(
   const sendInitialEvents = query.get('sendInitialEvents') === 'true';
   const timeoutSeconds = query.get('timeoutSeconds');
   const table = wantsTable(req);
+  const rv = query.get('resourceVersion');
+  if (rv && !/^\d+$/.test(rv))
+    throw badRequest(`resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": invalid syntax`);
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
