@@ -39,7 +39,7 @@ export async function startTestNode(options: Partial<KubeletOptions> = {}): Prom
   });
   await kubelet.start();
   const getPod = (name: string) => store.get<Pod>('pods', 'default', name);
-  const waitPod = (name: string, pred: (p: Pod) => boolean, timeoutMs = 15000) =>
+  const waitPod = (name: string, pred: (p: Pod) => boolean, timeoutMs = 60000) =>
     new Promise<Pod>((resolve, reject) => {
       let stop = () => {};
       const timer = setTimeout(() => {
@@ -69,7 +69,7 @@ export async function startTestNode(options: Partial<KubeletOptions> = {}): Prom
         spec: { nodeName: kubelet.nodeName, terminationGracePeriodSeconds: 2, ...spec } as PodSpec,
       });
     },
-    waitGone: (name, timeoutMs = 15000) =>
+    waitGone: (name, timeoutMs = 60000) =>
       new Promise<void>((resolve, reject) => {
         const deadline = Date.now() + timeoutMs;
         const tick = () => {

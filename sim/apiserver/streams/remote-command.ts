@@ -125,7 +125,16 @@ export function serveRemoteCommand(
       conn.close();
       return;
     }
-    void run(spec, conn, containerId, container, opts);
+    // Frames the client sends while the process starts are kept for it.
+    const early: [number, Buffer][] = [];
+    let deliver = (channel: number, data: Buffer) => {
+      early.push([channel, data]);
+    };
+    conn.onMessage((channel, data) => deliver(channel, data));
+    void run(spec, conn, containerId, container, opts, (handler) => {
+      deliver = handler;
+      for (const [c, d] of early.splice(0)) handler(c, d);
+    });
   });
 }
 
@@ -135,6 +144,7 @@ async function run(
   containerId: string,
   container: string,
   opts: StreamOptions,
+  onInput: (handler: (channel: number, data: Buffer) => void) => void,
 ) {
   let proc: RemoteProcess;
   try {
@@ -148,7 +158,7 @@ async function run(
   const docker = proc.socket;
   let stdinOpen = opts.stdin;
   let readLoopDone = false;
-  conn.onMessage((channel, data) => {
+  onInput((channel, data) => {
     if (readLoopDone) return;
     if (channel === 0) {
       if (stdinOpen && data.length) docker.write(data);
