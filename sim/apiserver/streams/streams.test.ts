@@ -17,11 +17,11 @@ function serve(node: TestNode): Promise<{ url: string; close(): void }> {
   };
   const server = http.createServer((req, res) => {
     const r = route(req.url ?? '');
-    if (!r || r.sub !== 'log') {
+    if (r?.sub !== 'log') {
       res.writeHead(404).end();
       return;
     }
-    node.kubelet.log({ pod: r.pod, query: r.query }, req, res);
+    node.kubelet.log({ pod: r!.pod, query: r!.query }, req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     const r = route(req.url ?? '');
