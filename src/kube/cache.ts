@@ -68,6 +68,29 @@ export class KubeCache {
   }
 
   /**
+   * Waits (at most timeoutMs) until the kinds have been listed, so the first requests after a start are not
+   * refused while the cache fills. Returns early when the cluster is found to be down; reads then throw 503.
+   */
+  async ready(kinds: readonly CachedKind[] = [...this.#informers.keys()], timeoutMs = 5000): Promise<void> {
+    const conn = this.#client.connection;
+    await conn.ready();
+    const pending = kinds.map((k) => this.#informer(k)).filter((i) => !i.synced);
+    if (pending.length === 0 || !conn.up) return;
+    let timer: NodeJS.Timeout | undefined;
+    let stopWatching = () => {};
+    await Promise.race([
+      Promise.all(pending.map((i) => i.hasSynced())),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        const id = setInterval(() => !conn.up && resolve(), 50);
+        stopWatching = () => clearInterval(id);
+      }),
+    ]);
+    clearTimeout(timer);
+    stopWatching();
+  }
+
+  /**
    * Read access to one kind. Every read checks that the data can be trusted: the kind has been listed and
    * the cluster is reachable; otherwise 503. The type parameter is the caller's view of the objects.
    */

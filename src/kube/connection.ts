@@ -73,6 +73,11 @@ export class KubeConnection {
     return this.#firstProbe;
   }
 
+  /** Resolves once the first probe has finished (at once if start() was not called). */
+  async ready(): Promise<void> {
+    await this.#firstProbe;
+  }
+
   async stop(): Promise<void> {
     this.#stopped.abort();
     this.#wake.abort();

@@ -22,14 +22,50 @@ function openssl(args: string[], cwd: string): void {
 }
 
 function makeCa(dir: string, name: string): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.pem`], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      `${name}-key.pem`,
+      '-out',
+      `${name}.pem`,
+    ],
+    dir,
+  );
 }
 
 function sign(dir: string, ca: string, name: string, cn: string, ext: string): void {
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`], dir);
+  openssl(
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`],
+    dir,
+  );
   writeFileSync(join(dir, `${name}.ext`), ext);
   openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}-key.pem`,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    ],
     dir,
   );
 }
@@ -53,5 +89,12 @@ export function makeCerts(): TestCerts {
     execFileSync('cp', [join(dir, `${n}.pem`), join(d, 'cert.pem')]);
     execFileSync('cp', [join(dir, `${n}-key.pem`), join(d, 'key.pem')]);
   }
-  return { dir, ca: join(dir, 'ca.pem'), serverCert: join(dir, 'server.pem'), serverKey: join(dir, 'server-key.pem'), clientDir, strangerDir };
+  return {
+    dir,
+    ca: join(dir, 'ca.pem'),
+    serverCert: join(dir, 'server.pem'),
+    serverKey: join(dir, 'server-key.pem'),
+    clientDir,
+    strangerDir,
+  };
 }

@@ -31,6 +31,7 @@ export class SystemEngine implements SystemBackend {
   }
 
   async clusterVersion(): Promise<ClusterVersion> {
+    await this.#d.client.connection.ready();
     const v = this.#d.client.connection.version;
     let kernelVersion: string | undefined;
     if (this.#d.client.connection.up) {
@@ -45,6 +46,7 @@ export class SystemEngine implements SystemBackend {
   async info(): Promise<SystemInfoFigures> {
     const { client } = this.#d;
     const now = (this.#d.now ?? Date.now)();
+    await this.#d.cache.ready(['pods']);
     const pods = this.#d.cache.lister<Pod & KubeObject>('pods').list() as Pod[];
     const containers = groupContainers(pods).map((c) => containerState({ pod: c.current, record: c.record, now }));
     const count = (s: string) => containers.filter((c) => c.status === s).length;
@@ -132,6 +134,7 @@ export class SystemEngine implements SystemBackend {
 
   async diskUsage(): Promise<DiskUsage> {
     const now = (this.#d.now ?? Date.now)();
+    await this.#d.cache.ready(['pods', 'persistentvolumeclaims']);
     const pods = this.#d.cache.lister<Pod & KubeObject>('pods').list() as Pod[];
     const groups = groupContainers(pods);
     const items = groups.map((c) => {
