@@ -392,3 +392,52 @@ function hasKubectl(): boolean {
     return false;
   }
 }
+
+test('events.k8s.io/v1 is the core Events storage in another shape', async () => {
+  const pod: J = t.store.create('pods', {
+    metadata: { name: 'ev-pod', namespace: 'default' },
+    spec: { containers: [{ name: 'c', image: 'i:1' }] },
+  });
+  t.store.create('events', {
+    metadata: { name: 'ev-pod.1', namespace: 'default' },
+    involvedObject: { kind: 'Pod', name: 'ev-pod', namespace: 'default', uid: pod.metadata.uid },
+    reason: 'Pulled',
+    message: 'pulled',
+    type: 'Normal',
+    source: { component: 'kubelet' },
+    count: 1,
+  });
+  const [code, , body] = await raw(
+    'GET',
+    '/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dev-pod',
+  );
+  assert.equal(code, 200);
+  const list = JSON.parse(body);
+  assert.equal(list.kind, 'EventList');
+  assert.equal(list.apiVersion, 'events.k8s.io/v1');
+  assert.equal(list.items.length, 1);
+  assert.equal(list.items[0].note, 'pulled');
+  assert.equal(list.items[0].regarding.name, 'ev-pod');
+  assert.deepEqual(list.items[0].deprecatedSource, { component: 'kubelet' });
+  const [created] = await raw(
+    'POST',
+    '/apis/events.k8s.io/v1/namespaces/default/events',
+    JSON.stringify({
+      metadata: { name: 'ev-pod.2' },
+      eventTime: '2026-01-01T00:00:00.000000Z',
+      reportingController: 'example.com/ctl',
+      reportingInstance: 'x',
+      action: 'Act',
+      reason: 'Tested',
+      note: 'from v1',
+      type: 'Normal',
+      regarding: { kind: 'Pod', name: 'ev-pod', namespace: 'default' },
+    }),
+    { 'Content-Type': 'application/json' },
+  );
+  assert.equal(created, 201);
+  const core: J = t.store.get('events', 'default', 'ev-pod.2');
+  assert.equal(core.message, 'from v1');
+  assert.equal(core.reportingComponent, 'example.com/ctl');
+  assert.equal(core.involvedObject.name, 'ev-pod');
+});

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject } from '../store/json.ts';
 import { type MemoryStore, qualifiedResource, type UpdateSubresource } from '../store/memory-store.ts';
 import type { DeleteOptions, KubeObject } from '../store/types.ts';
+import { EVENTS_V1_KEY, eventsV1Store } from './events-v1.ts';
 import { parseJson, readBody, sendJson } from './http.ts';
 import { listResponse } from './list.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
@@ -90,8 +91,8 @@ export async function handleRest(
   res: ServerResponse,
   query: URLSearchParams,
 ): Promise<void> {
-  const { store } = ctx;
   const info = r.info;
+  const store = info.key === EVENTS_V1_KEY ? eventsV1Store(ctx.store) : ctx.store;
   const method = req.method ?? 'GET';
   const qr = qualifiedResource(info);
   const watching = r.legacyWatch || isTrue(query.get('watch'));

@@ -128,7 +128,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('events', 'Event', 'v1', true, { shortNames: ['ev'] }),
   r('endpointslices', 'EndpointSlice', 'discovery.k8s.io/v1', true),
   r('storageclasses', 'StorageClass', 'storage.k8s.io/v1', false, { shortNames: ['sc'] }),
-  r('events', 'Event', 'events.k8s.io/v1', true, { key: 'events.events.k8s.io', shortNames: ['ev'] }),
+  // the core Events seen as events.k8s.io/v1 (one storage; sim/apiserver/events-v1.ts converts)
+  r('events', 'Event', 'events.k8s.io/v1', true, { key: 'events.events.k8s.io', shortNames: ['ev'], virtual: true }),
   r('networkpolicies', 'NetworkPolicy', 'networking.k8s.io/v1', true, { shortNames: ['netpol'] }),
   r('leases', 'Lease', 'coordination.k8s.io/v1', true),
   r('selfsubjectaccessreviews', 'SelfSubjectAccessReview', 'authorization.k8s.io/v1', false, {

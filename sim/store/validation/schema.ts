@@ -14,7 +14,6 @@ import { validate as coreV1Secret } from 'kubernetes-models/_schemas/IoK8sApiCor
 import { validate as coreV1Service } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Service';
 import { validate as coreV1ServiceAccount } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ServiceAccount';
 import { validate as discoveryV1EndpointSlice } from 'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice';
-import { validate as eventsV1Event } from 'kubernetes-models/_schemas/IoK8sApiEventsV1Event';
 import { validate as networkingV1NetworkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1NetworkPolicy';
 import { validate as storageV1StorageClass } from 'kubernetes-models/_schemas/IoK8sApiStorageV1StorageClass';
 import { badRequest } from '../../apiserver/status.ts';
@@ -42,7 +41,6 @@ const VALIDATORS: Record<string, Validate> = {
   serviceaccounts: coreV1ServiceAccount as Validate,
   endpointslices: discoveryV1EndpointSlice as Validate,
   storageclasses: storageV1StorageClass as Validate,
-  'events.events.k8s.io': eventsV1Event as Validate,
   networkpolicies: networkingV1NetworkPolicy as Validate,
   leases: coordinationV1Lease as Validate,
 };
