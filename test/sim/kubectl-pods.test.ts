@@ -30,7 +30,10 @@ describe('kubectl: pods', () => {
     await ok(['run', 'sleeper', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']);
     const wait = await ok(['wait', '--for=condition=Ready', 'pod/sleeper', '--timeout=60s']);
     assert.match(wait.stdout, /pod\/sleeper condition met/);
-    const cat = await ok(['exec', '-i', 'sleeper', '--', 'sh', '-c', 'tr a-z A-Z'], { stdin: 'hello stdin\n' });
+    const cat = await ok(['exec', '-i', 'sleeper', '--', 'sh', '-c', 'tr a-z A-Z'], {
+      stdin: 'hello stdin\n',
+      timeoutMs: 30_000,
+    });
     assert.equal(cat.stdout, 'HELLO STDIN\n');
     const three = await c.kubectl(['exec', 'sleeper', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     assert.equal(three.code, 3, three.stderr);

