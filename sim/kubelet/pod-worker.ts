@@ -12,7 +12,7 @@ import { hostsFile, podHostname, resolvConf } from './pod-dns.ts';
 import { syncContainers } from './pod-sync.ts';
 import { buildPodStatus, writePodStatus } from './status-writer.ts';
 import { metaTime, type Pod } from './types.ts';
-import { refreshPayloads, setupVolumes, teardownVolumes, VolumeError } from './volumes.ts';
+import { createTmpfsVolumes, refreshPayloads, setupVolumes, teardownVolumes, VolumeError } from './volumes.ts';
 
 type WorkState = 'sync' | 'terminating' | 'terminated' | 'finished';
 
@@ -225,6 +225,7 @@ export class PodWorker {
         attempt: 0,
         hostname,
         domainname: pod.spec.setHostnameAsFQDN ? subdomain : undefined,
+        holdVolumes: await createTmpfsVolumes(ctx.runtime, pod),
       });
     } catch (err) {
       ctx.recorder.record(

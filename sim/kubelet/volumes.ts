@@ -129,21 +129,34 @@ export function tmpfsVolumeName(uid: string, volume: string): string {
   return `k8s_${uid}_${volume}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
 }
 
+/**
+ * emptyDir medium Memory: a Docker tmpfs volume per pod volume. Created before the sandbox, which
+ * keeps them mounted (Docker unmounts a tmpfs volume, losing its content, when no container uses it).
+ */
+export async function createTmpfsVolumes(runtime: DockerRuntime, pod: Pod): Promise<string[]> {
+  const names: string[] = [];
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.emptyDir?.medium !== 'Memory') continue;
+    const name = tmpfsVolumeName(pod.metadata.uid ?? '', v.name);
+    await runtime.docker
+      .createVolume({
+        Name: name,
+        Driver: 'local',
+        DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'mode=1777' },
+        Labels: { [LABEL_CLUSTER]: runtime.clusterId, [LABEL_POD_UID]: pod.metadata.uid ?? '' },
+      })
+      .catch(() => {});
+    names.push(name);
+  }
+  return names;
+}
+
 async function setupOne(ctx: VolumeContext, v: Volume): Promise<PreparedVolume> {
   const dir = path.join(ctx.podDir, 'volumes', v.name);
   const fsGroup = ctx.pod.spec.securityContext?.fsGroup;
   if (v.emptyDir) {
     if (v.emptyDir.medium === 'Memory') {
-      const name = tmpfsVolumeName(ctx.pod.metadata.uid ?? '', v.name);
-      await ctx.runtime.docker
-        .createVolume({
-          Name: name,
-          Driver: 'local',
-          DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'mode=1777' },
-          Labels: { [LABEL_CLUSTER]: ctx.runtime.clusterId, [LABEL_POD_UID]: ctx.pod.metadata.uid ?? '' },
-        })
-        .catch(() => {});
-      return { kind: 'volume', source: name, readOnly: false };
+      return { kind: 'volume', source: tmpfsVolumeName(ctx.pod.metadata.uid ?? '', v.name), readOnly: false };
     }
     await fs.mkdir(dir, { recursive: true });
     await fs.chmod(dir, 0o777);

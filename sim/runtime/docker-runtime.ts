@@ -28,6 +28,8 @@ export interface SandboxSpec {
   hostname: string;
   domainname?: string;
   shareProcessNamespace?: boolean;
+  /** Docker volumes the sandbox holds mounted for the pod's lifetime (tmpfs volumes unmount when unused). */
+  holdVolumes?: string[];
 }
 
 export interface ContainerState {
@@ -206,6 +208,11 @@ export class DockerRuntime {
           NetworkMode: this.networkName,
           IpcMode: 'shareable',
           LogConfig: { Type: 'none', Config: {} },
+          Mounts: (spec.holdVolumes ?? []).map((v) => ({
+            Type: 'volume' as const,
+            Source: v,
+            Target: `/.sim-volumes/${v}`,
+          })),
         },
       }),
     );
