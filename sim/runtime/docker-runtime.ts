@@ -71,6 +71,7 @@ export class DockerRuntime {
   readonly limiter: Limiter;
   #subnet?: string;
   #eventStream?: Readable;
+  #createdNetwork = false;
 
   constructor(options: RuntimeOptions) {
     this.docker = new Docker({ socketPath: options.socketPath ?? '/var/run/docker.sock' });
@@ -101,6 +102,7 @@ export class DockerRuntime {
       Labels: { [LABEL_CLUSTER]: this.clusterId },
       ...(this.#subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: this.#subnet }] } } : {}),
     });
+    this.#createdNetwork = true;
   }
 
   /** Host-side gateway of the pod network: the node's IP as pods see it. */
