@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NotFound, NotModified } from '../errors.ts';
+import { NotModified } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import type { Route } from './context.ts';
@@ -9,28 +9,10 @@ import { json } from './http/reply.ts';
 import { StdcopyDecoder } from './http/stdcopy.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { systemRoutes } from './system/routes.ts';
+import { echoRoute } from './testing/echo-route.ts';
 import { rawConnect, splitHead } from './testing/raw-socket.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
-
-/** A hijack route that echoes stdin to stdout, reports stdin EOF on stderr, then ends the stream. */
-const echoRoute: Route = {
-  method: 'POST',
-  path: '/echo/{id}/start',
-  hijack: true,
-  handler: async (ctx) => {
-    if (ctx.params.id === 'missing') throw new NotFound('No such exec instance: missing');
-    const body = await readJsonObject(ctx);
-    const h = await ctx.hijack({ tty: body.Tty === true });
-    h.stdout.write(`start ${JSON.stringify(body)}\n`);
-    h.stdin.on('data', (d: Buffer) => h.stdout.write(d));
-    h.stdin.on('end', () => {
-      h.stderr.write('stdin eof\n');
-      setTimeout(() => h.stdout.write('output after eof\n', () => h.close()), 50);
-    });
-    return undefined;
-  },
-};
 
 const testRoutes: Route[] = [
   echoRoute,

@@ -59,6 +59,8 @@ export function startHijack(o: StartHijackOptions): HijackedStream {
   socket.once('close', gone);
   socket.on('error', gone);
   (socket as Duplex & { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+  // A client FIN is stdin EOF only. TLS server sockets are not half-open by default: make this one so.
+  socket.allowHalfOpen = true;
 
   socket.write(o.headText);
 
