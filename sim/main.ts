@@ -37,11 +37,15 @@ const port = Number(flag('--port') ?? process.env.SIM_PORT ?? 0);
 const setup = !args.includes('--no-setup') && process.env.SIM_SETUP !== '0';
 const quiet = args.includes('--quiet') || process.env.SIM_QUIET === '1';
 
+/** dockerd answers, busybox:latest is there, and the registry (dockerd's Docker Hub mirror) is up. */
 function machineReady(): boolean {
   const docker = spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'image', 'inspect', 'busybox:latest'], {
     stdio: 'ignore',
   });
-  return docker.status === 0;
+  const registry = spawnSync('curl', ['-fsS', '-o', '/dev/null', '--max-time', '2', 'http://127.0.0.1:5000/v2/'], {
+    stdio: 'ignore',
+  });
+  return docker.status === 0 && registry.status === 0;
 }
 
 if (!machineReady()) {
