@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isLoopbackHost, type ListenAddress, parseListenAddress } from './api/listen-address.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { REGISTRY_FLAGS, type RegistryOptions, RegistryOptionsError, registryOptions } from './registry/options.ts';
 
 export interface TlsFiles {
   cert: string;
@@ -25,6 +26,9 @@ export interface Config {
   logLevel: LogLevel;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** How long `docker start` waits for a container's pod to run before answering with an error. */
+  startTimeoutMs: number;
+  registry: RegistryOptions;
 }
 
 interface FlagSpec {
@@ -123,6 +127,14 @@ export const FLAGS: readonly FlagSpec[] = [
     arg: 'SECONDS',
     help: 'on SIGTERM/SIGINT, how long open requests and streams may take before they are closed (default 10)',
   },
+  {
+    name: 'start-timeout',
+    env: 'BADIDEA_START_TIMEOUT',
+    type: 'string',
+    arg: 'SECONDS',
+    help: 'how long docker start waits for the pod to run (scheduling, image pull) before it fails (default 120)',
+  },
+  ...REGISTRY_FLAGS,
 ];
 
 export class ConfigError extends Error {}
@@ -224,8 +236,25 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, io: ConfigIo
       logLevel,
       maxBodyBytes: parseSize(str('max-body-size') ?? '10m'),
       shutdownTimeoutMs: parseSeconds(str('shutdown-timeout') ?? '10') * 1000,
+      startTimeoutMs: parseSeconds(str('start-timeout') ?? '120') * 1000,
+      registry: parseRegistry(values, env, io),
     },
   };
+}
+
+function parseRegistry(
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  env: NodeJS.ProcessEnv,
+  io: ConfigIo,
+): RegistryOptions {
+  const flags: Record<string, string[] | undefined> = {};
+  for (const f of REGISTRY_FLAGS) flags[f.name] = (values[f.name] as string[] | undefined)?.map(String);
+  try {
+    return registryOptions(flags, env, io.readFile);
+  } catch (err) {
+    if (err instanceof RegistryOptionsError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 function loadTokens(file: string | undefined, envTokens: string | undefined, io: ConfigIo): string[] {

@@ -2,9 +2,28 @@
 
 import { readFileSync } from 'node:fs';
 import { startApiServer } from './api/api-server.ts';
+import { containerRoutes } from './api/containers/routes.ts';
+import { containerStreamRoutes } from './api/containers/streams-routes.ts';
 import type { Route } from './api/context.ts';
+import { eventRoutes } from './api/events/routes.ts';
+import { execRoutes } from './api/exec/routes.ts';
+import { imageRoutes } from './api/images/routes.ts';
 import { systemRoutes } from './api/system/routes.ts';
 import { type Config, ConfigError, helpText, parseConfig } from './config.ts';
+import { ContainersEngine } from './engine/containers/containers-engine.ts';
+import { ContainerLookup } from './engine/containers/lookup.ts';
+import { kubePodExec } from './engine/containers/pod-exec.ts';
+import { Reaper } from './engine/containers/reaper.ts';
+import { ContainerEventFeed } from './engine/events/container-events.ts';
+import { EventBus } from './engine/events/event-bus.ts';
+import { EventsEngine } from './engine/events/events-engine.ts';
+import { ImagesEngine } from './engine/images/images-engine.ts';
+import { kubeObjectApi } from './engine/images/kube-objects.ts';
+import type { ConfigMap, Secret } from './engine/images/objects.ts';
+import { podImageUsers } from './engine/images/pod-users.ts';
+import { ImageService } from './engine/images/service.ts';
+import { KubePodStreams } from './engine/streams/pod-streams.ts';
+import { StreamsEngine } from './engine/streams/streams-engine.ts';
 import { SystemEngine } from './engine/system/system-engine.ts';
 import { KubeCache } from './kube/cache.ts';
 import { KubeClient } from './kube/client.ts';
@@ -12,11 +31,15 @@ import { KubeConnection } from './kube/connection.ts';
 import { KubeconfigError, loadKubeconfig } from './kube/kubeconfig.ts';
 import { KubeTransport } from './kube/transport.ts';
 import { createLogger } from './log.ts';
+import { RegistryClient } from './registry/client.ts';
+import type { Pod } from './translate/kube-types.ts';
 
 const SERVER_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 const GIT_COMMIT = process.env.BADIDEA_GIT_COMMIT ?? '';
+
+const goArch = (a: string) => ({ x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' })[a] ?? a;
 
 async function run(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
@@ -26,8 +49,58 @@ async function run(config: Config): Promise<void> {
   const cache = new KubeCache({ client, log: log.child({ component: 'cache' }) });
 
   const system = new SystemEngine({ cache, client, serverVersion: SERVER_VERSION });
-  // One table per resource; the containers engine adds its own here.
-  const routes: Route[][] = [systemRoutes(system, { serverVersion: SERVER_VERSION, gitCommit: GIT_COMMIT })];
+  const listPods = () => cache.lister('pods').list() as unknown as Pod[];
+
+  const registry = new RegistryClient({
+    mirrors: config.registry.mirrors,
+    insecureRegistries: config.registry.insecureRegistries,
+    caCertificates: config.registry.caCertificates,
+  });
+  const images = new ImagesEngine(
+    new ImageService({
+      kube: {
+        configMaps: kubeObjectApi<ConfigMap>(
+          client,
+          'configmaps',
+          () => cache.lister('configmaps').list() as unknown as ConfigMap[],
+        ),
+        secrets: kubeObjectApi<Secret>(client, 'secrets', () => cache.lister('secrets').list() as unknown as Secret[]),
+      },
+      registry,
+      platform: () => ({ os: 'linux', architecture: goArch(process.arch) }),
+      users: podImageUsers(listPods),
+    }),
+  );
+
+  const lookup = new ContainerLookup({ cache });
+  const events = new EventBus();
+  const containerEvents = new ContainerEventFeed({ cache, lookup, bus: events });
+  const containers = new ContainersEngine({
+    client,
+    lookup,
+    images,
+    events,
+    log: log.child({ component: 'containers' }),
+    exec: kubePodExec(target.kc, target.namespace),
+    startTimeoutMs: config.startTimeoutMs,
+  });
+  const streams = new StreamsEngine({
+    lookup,
+    pods: new KubePodStreams({ kc: target.kc, client }),
+    events,
+    log: log.child({ component: 'streams' }),
+  });
+  const reaper = new Reaper(containers.ctx, cache, log.child({ component: 'reaper' }));
+
+  // One table per resource.
+  const routes: Route[][] = [
+    systemRoutes(system, { serverVersion: SERVER_VERSION, gitCommit: GIT_COMMIT }),
+    imageRoutes(images),
+    containerStreamRoutes(streams),
+    execRoutes(streams.exec),
+    containerRoutes(containers),
+    eventRoutes(new EventsEngine({ bus: events, feed: containerEvents })),
+  ];
 
   const tls = config.tls && {
     cert: readFileSync(config.tls.cert),
@@ -52,6 +125,8 @@ async function run(config: Config): Promise<void> {
       });
   });
   cache.start();
+  void containerEvents.start();
+  void reaper.start();
 
   log.info('badidea started', {
     version: SERVER_VERSION,
@@ -72,7 +147,10 @@ async function run(config: Config): Promise<void> {
     stopping = true;
     log.info('shutting down', { signal, timeout_ms: config.shutdownTimeoutMs });
     await server.shutdown(config.shutdownTimeoutMs);
+    reaper.stop();
+    containerEvents.stop();
     await cache.stop();
+    await registry.close();
     await connection.stop();
     await connection.transport.close();
     log.info('stopped');
