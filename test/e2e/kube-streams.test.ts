@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { attachToPod } from '../../src/kube/streams/attach.ts';
 import {
   KubeStatusError,
+  LogStreamUnsupportedError,
   PortForwardError,
   RemoteCommandError,
   UpgradeFailedError,
@@ -167,6 +168,24 @@ describe('kube/streams against a cluster', () => {
       ['line 1', 'line 2', 'line 3'],
     );
     for (const l of lines) assert.match(l, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /);
+  });
+
+  it('logs: stream=Stdout|Stderr where the server supports it; with tailLines it is refused', async () => {
+    await runPod('split', ['sh', '-c', 'echo out; echo err >&2']);
+    await kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/split', '--timeout=60s']);
+    const all = await readAll(await podLogs({ kc, namespace: ns, pod: 'split' }));
+    assert.equal([...all.split('\n')].sort().join(','), ',err,out');
+    try {
+      assert.equal(await readAll(await podLogs({ kc, namespace: ns, pod: 'split', stream: 'Stdout' })), 'out\n');
+      assert.equal(await readAll(await podLogs({ kc, namespace: ns, pod: 'split', stream: 'Stderr' })), 'err\n');
+      await assert.rejects(
+        podLogs({ kc, namespace: ns, pod: 'split', stream: 'Stdout', tailLines: 1 }),
+        (err: unknown) => err instanceof LogStreamUnsupportedError && err.why === 'tailLines',
+      );
+    } catch (err) {
+      // A real cluster with PodLogsQuerySplitStreams off (the default) refuses the parameter instead.
+      if (!(c.kind === 'real' && err instanceof LogStreamUnsupportedError && err.why === 'disabled')) throw err;
+    }
   });
 
   it('logs: an unknown container is a 400 with the server message', async () => {
