@@ -63,27 +63,27 @@ export class KubeClient {
     return p;
   }
 
-  get<T extends KubeObject>(path: string, o?: CallOptions): Promise<T> {
+  get<T = KubeObject>(path: string, o?: CallOptions): Promise<T> {
     return this.request<T>('GET', path, undefined, o);
   }
 
-  list<T extends KubeObject>(path: string, o?: CallOptions & { labelSelector?: string }): Promise<KubeList<T>> {
+  list<T = KubeObject>(path: string, o?: CallOptions & { labelSelector?: string }): Promise<KubeList<T>> {
     return this.request<KubeList<T>>('GET', path, undefined, {
       ...o,
       query: { ...o?.query, labelSelector: o?.labelSelector },
     });
   }
 
-  create<T extends KubeObject>(path: string, body: T, o?: CallOptions): Promise<T> {
+  create<T = KubeObject>(path: string, body: unknown, o?: CallOptions): Promise<T> {
     return this.request<T>('POST', path, body, o);
   }
 
-  replace<T extends KubeObject>(path: string, body: T, o?: CallOptions): Promise<T> {
+  replace<T = KubeObject>(path: string, body: unknown, o?: CallOptions): Promise<T> {
     return this.request<T>('PUT', path, body, o);
   }
 
   /** PATCH with the right Content-Type (the library's default would send JSON Patch). */
-  patch<T extends KubeObject>(path: string, patch: unknown, type: PatchType = 'merge', o?: CallOptions): Promise<T> {
+  patch<T = KubeObject>(path: string, patch: unknown, type: PatchType = 'merge', o?: CallOptions): Promise<T> {
     return this.request<T>('PATCH', path, patch, o, PATCH_CONTENT_TYPE[type]);
   }
 

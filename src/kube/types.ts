@@ -20,7 +20,7 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-export interface KubeList<T extends KubeObject = KubeObject> {
+export interface KubeList<T = KubeObject> {
   apiVersion?: string;
   kind?: string;
   metadata: { resourceVersion?: string; continue?: string };
