@@ -80,6 +80,7 @@ export interface Volume {
   name: string;
   emptyDir?: { medium?: 'Memory' | ''; sizeLimit?: string };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  projected?: { sources: { secret?: { name: string; optional?: boolean } }[]; defaultMode?: number };
 }
 
 export interface Container {

@@ -8,6 +8,7 @@ import { parsePortKey } from './field-rules.ts';
 import { podNameFor } from './ids.ts';
 import type { Container, ContainerPort, Pod, Probe, ResourceRequirements, Volume, VolumeMount } from './kube-types.ts';
 import { collectMounts } from './mounts.ts';
+import { withPreStartCopies } from './pre-start-copies.ts';
 import {
   type ContainerRecord,
   MAIN_CONTAINER,
@@ -173,7 +174,7 @@ export function buildPod(record: ContainerRecord, options: PodBuildOptions): Bui
   const res = resources(record);
   const probe = healthcheckProbe(config.Healthcheck);
   const ports = containerPorts(config, h.PortBindings ?? {});
-  const container: Container = {
+  let container: Container = {
     name: MAIN_CONTAINER,
     image: record.imageRef,
     ...commandAndArgs(config),
@@ -196,6 +197,13 @@ export function buildPod(record: ContainerRecord, options: PodBuildOptions): Bui
     tty: config.Tty === true,
     imagePullPolicy: 'IfNotPresent',
   };
+
+  if (record.preStartCopies?.length) {
+    // docker cp while the container did not run: extract the kept archives, then exec the real command.
+    const copies = withPreStartCopies(container, record.preStartCopies);
+    container = copies.container;
+    volumes.push(copies.volume);
+  }
 
   const sysctls = { ...DEFAULT_SYSCTLS };
   for (const [k, v] of Object.entries(h.Sysctls ?? {})) sysctls[normaliseSysctl(k)] = v;

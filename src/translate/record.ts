@@ -21,6 +21,8 @@ export const IMAGE_ID_ANNOTATION = 'badidea.dev/image-id';
 export const IMAGE_REF_ANNOTATION = 'badidea.dev/image-ref';
 export const STOPPED_BY_USER_ANNOTATION = 'badidea.dev/stopped-by-user';
 export const LAST_STATE_ANNOTATION = 'badidea.dev/last-state';
+/** JSON list of the Secrets holding archives copied in before a run (docs/copy-before-start.md). */
+export const COPIES_ANNOTATION = 'badidea.dev/copies';
 
 /** The scheduling gate that holds a created container's pod until `docker start`. */
 export const START_GATE = 'badidea.dev/start';
@@ -58,6 +60,8 @@ export interface ContainerRecord {
   /** docker stop / kill on this generation: Docker's HasBeenManuallyStopped. */
   stoppedByUser: boolean;
   lastState?: FinalState;
+  /** Secrets with the archives `docker cp` put in while the container was not running, in order; every run starts by extracting them. */
+  preStartCopies?: string[];
 }
 
 interface StoredConfig {
@@ -93,6 +97,7 @@ export function recordMetadata(record: ContainerRecord): {
       [IMAGE_REF_ANNOTATION]: record.imageRef,
       ...(record.stoppedByUser ? { [STOPPED_BY_USER_ANNOTATION]: 'true' } : {}),
       ...(record.lastState ? { [LAST_STATE_ANNOTATION]: JSON.stringify(record.lastState) } : {}),
+      ...(record.preStartCopies?.length ? { [COPIES_ANNOTATION]: JSON.stringify(record.preStartCopies) } : {}),
     },
   };
 }
@@ -106,12 +111,15 @@ export function readRecord(pod: Pod): ContainerRecord | undefined {
   const generation = Number(labels[GENERATION_LABEL] ?? '0');
   let stored: StoredConfig;
   let lastState: FinalState | undefined;
+  let copies: unknown;
   try {
     stored = JSON.parse(annotations[CONFIG_ANNOTATION] ?? '');
     if (annotations[LAST_STATE_ANNOTATION]) lastState = JSON.parse(annotations[LAST_STATE_ANNOTATION]);
+    if (annotations[COPIES_ANNOTATION]) copies = JSON.parse(annotations[COPIES_ANNOTATION]);
   } catch {
     return undefined;
   }
+  const preStartCopies = Array.isArray(copies) ? copies.filter((c): c is string => typeof c === 'string') : [];
   if (typeof stored !== 'object' || stored === null || !Number.isInteger(generation)) return undefined;
   return {
     id,
@@ -126,6 +134,7 @@ export function readRecord(pod: Pod): ContainerRecord | undefined {
     imageRef: annotations[IMAGE_REF_ANNOTATION] ?? stored.Config?.Image ?? '',
     stoppedByUser: annotations[STOPPED_BY_USER_ANNOTATION] === 'true',
     ...(lastState ? { lastState } : {}),
+    ...(preStartCopies.length > 0 ? { preStartCopies } : {}),
   };
 }
 
