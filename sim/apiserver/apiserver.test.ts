@@ -362,7 +362,7 @@ test('makeInformer relists after a 410 and then follows the watch', async () => 
   await informer.stop();
 });
 
-test('kubectl: run, apply (client-side, strategic merge), get with server-side columns, delete', {
+test('kubectl: run, apply (client-side, strategic merge), get with server-side columns, delete, create (protobuf)', {
   skip: !hasKubectl(),
 }, async () => {
   const { writeFileSync } = await import('node:fs');
@@ -382,6 +382,21 @@ test('kubectl: run, apply (client-side, strategic merge), get with server-side c
     /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nkc\s+0\/1\s+Pending\s+0\s+\d+s\n$/,
   );
   assert.match(await kubectl('delete', 'configmap', 'kc-cfg'), /configmap "kc-cfg" deleted/);
+  // typed clients send protobuf bodies
+  assert.match(await kubectl('create', 'namespace', 'kc-ns'), /namespace\/kc-ns created/);
+  assert.match(
+    await kubectl('create', 'configmap', 'kc-cm', '-n', 'kc-ns', '--from-literal=k=v'),
+    /configmap\/kc-cm created/,
+  );
+  assert.match(
+    await kubectl('create', 'secret', 'generic', 'kc-s', '-n', 'kc-ns', '--from-literal=k=v'),
+    /secret\/kc-s created/,
+  );
+  assert.equal(
+    await kubectl('get', 'secret', 'kc-s', '-n', 'kc-ns', '-o', 'jsonpath={.data.k}'),
+    Buffer.from('v').toString('base64'),
+  );
+  assert.equal(await kubectl('get', 'cm', 'kc-cm', '-n', 'kc-ns', '-o', 'jsonpath={.data.k}'), 'v');
 });
 
 function hasKubectl(): boolean {

@@ -8,8 +8,17 @@ import { EVENTS_V1_KEY, eventsV1Store } from './events-v1.ts';
 import { parseJson, readBody, sendJson } from './http.ts';
 import { listResponse } from './list.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
+import { decodeProtobuf, PROTOBUF } from './protobuf.ts';
 import type { ResourceRequest } from './request.ts';
-import { badRequest, methodNotSupported, notFound, pathNotFound, successStatus } from './status.ts';
+import {
+  badRequest,
+  methodNotSupported,
+  notFound,
+  pathNotFound,
+  StatusError,
+  successStatus,
+  unsupportedMediaType,
+} from './status.ts';
 import { toTable, wantsTable } from './table.ts';
 import { serveWatch, type WatchTiming } from './watch.ts';
 
@@ -28,8 +37,26 @@ function dryRun(query: URLSearchParams): boolean {
   return values.length > 0;
 }
 
-function decodeObject(r: ResourceRequest, body: Buffer): KubeObject {
-  const o = parseJson(body, `${r.info.kind} in version "${r.version}" cannot be handled as a ${r.info.kind}`);
+/** Bodies of POST/PUT are JSON; protobuf and CBOR clients get 415 (client-go then retries with JSON). */
+function checkContentType(req: IncomingMessage): void {
+  const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  if (ct === 'application/json' || ct === '' || ct === '*/*' || ct === PROTOBUF) return;
+  throw unsupportedMediaType(
+    'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+  );
+}
+
+function decodeObject(r: ResourceRequest, body: Buffer, req: IncomingMessage): KubeObject {
+  const what = `${r.info.kind} in version "${r.version}" cannot be handled as a ${r.info.kind}`;
+  let o: unknown;
+  if ((req.headers['content-type'] ?? '').startsWith(PROTOBUF)) {
+    try {
+      o = decodeProtobuf(body);
+    } catch (err) {
+      if (err instanceof StatusError) throw err;
+      throw badRequest(`${what}: ${(err as Error).message}`);
+    }
+  } else o = parseJson(body, what);
   if (!isPlainObject(o))
     throw badRequest(
       `${r.info.kind} in version "${r.version}" cannot be handled as a ${r.info.kind}: json: cannot unmarshal into Go value of type ${r.info.kind}`,
@@ -110,7 +137,8 @@ export async function handleRest(
     }
     if (method === 'POST') {
       if (!info.verbs.includes('create')) throw methodNotSupported(qr, 'create');
-      const obj = decodeObject(r, await readBody(req));
+      checkContentType(req);
+      const obj = decodeObject(r, await readBody(req), req);
       checkNamespace(r, obj);
       const created = store.create(info.key, obj, { dryRun: dryRun(query) });
       return sendJson(res, 201, created);
@@ -148,7 +176,8 @@ export async function handleRest(
     return sendJson(res, 200, o);
   }
   if (method === 'PUT') {
-    const obj = decodeObject(r, await readBody(req));
+    checkContentType(req);
+    const obj = decodeObject(r, await readBody(req), req);
     checkNamespace(r, obj);
     if (obj.metadata.name !== name)
       throw badRequest(

@@ -309,3 +309,15 @@ test('list at an older resourceVersion rebuilds the snapshot', () => {
     ['a'],
   );
 });
+
+test('namespaces always get the kubernetes finalizer and go Terminating on delete', () => {
+  const store = newStore();
+  const ns: J = store.create('namespaces', { metadata: { name: 'n' }, spec: { finalizers: [] } });
+  assert.deepEqual(ns.spec.finalizers, ['kubernetes']);
+  assert.equal(ns.metadata.labels['kubernetes.io/metadata.name'], 'n');
+  const d = store.deleteDetailed('namespaces', undefined, 'n');
+  assert.equal(d.deleted, false);
+  assert.equal((d.object as J).status.phase, 'Terminating');
+  store.update('namespaces', { ...d.object, spec: { finalizers: [] } }, { subresource: 'finalize' });
+  assert.equal(store.get('namespaces', undefined, 'n'), undefined);
+});

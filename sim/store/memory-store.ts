@@ -350,7 +350,9 @@ export class MemoryStore implements ObjectStore {
     checkPreconditions(info, old, options);
     const next = clone(old);
     const m = next.metadata;
-    if (info.key === 'namespaces') {
+    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
+    const nsFinalizers = (old as any).spec?.finalizers ?? [];
+    if (info.key === 'namespaces' && (nsFinalizers.length > 0 || (m.finalizers ?? []).length > 0)) {
       if (m.deletionTimestamp) return { object: clone(old), deleted: false };
       m.deletionTimestamp = timestamp(this.now());
       m.deletionGracePeriodSeconds = 0;

@@ -10,7 +10,9 @@ export const PV_PROTECTION = 'kubernetes.io/pv-protection';
 
 export function defaultNamespace(ns: J): void {
   ns.spec ??= {};
-  ns.spec.finalizers ??= ['kubernetes'];
+  // namespaceStrategy.PrepareForCreate: the `kubernetes` finalizer is always there on create
+  const finalizers: string[] = Array.isArray(ns.spec.finalizers) ? ns.spec.finalizers : [];
+  ns.spec.finalizers = finalizers.includes('kubernetes') ? finalizers : [...finalizers, 'kubernetes'];
   ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
   ns.status = { phase: 'Active' };
 }
