@@ -56,7 +56,7 @@ export async function startTestServer(
   const server = await startApiServer({
     store,
     token,
-    tlsDir: options.tlsDir ?? join(tmpdir(), 'sim-apiserver-test-tls'),
+    tlsDir: options.tlsDir ?? join(dir, 'tls'),
     subresources: options.subresources,
     metrics: options.metrics,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
