@@ -49,14 +49,13 @@ describe('kubelet pod lifecycle (real dockerd)', () => {
     const p = await node.waitPod(
       'crash',
       (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff',
-      10000,
     );
     const cs = p.status!.containerStatuses![0];
     assert.equal(p.status!.phase, 'Running');
     assert.ok(cs.restartCount >= 1);
     assert.equal(cs.lastState.terminated?.exitCode, 1);
     assert.match(cs.state.waiting?.message ?? '', /^back-off \ds restarting failed container=c pod=crash_default\(/);
-    await node.waitPod('crash', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, 10000);
+    await node.waitPod('crash', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2);
     assert.ok(node.events('crash').some((e) => e.reason === 'BackOff'));
   });
 
@@ -99,7 +98,7 @@ describe('kubelet pod lifecycle (real dockerd)', () => {
 
   it('fails a pod past activeDeadlineSeconds with DeadlineExceeded', async () => {
     node.createPod('deadline', { activeDeadlineSeconds: 1, containers: [sh('c', 'sleep 3600')] });
-    const p = await node.waitPod('deadline', (p) => p.status?.phase === 'Failed', 10000);
+    const p = await node.waitPod('deadline', (p) => p.status?.phase === 'Failed');
     assert.equal(p.status!.reason, 'DeadlineExceeded');
     assert.equal(p.status!.message, 'Pod was active on the node longer than the specified deadline');
   });
@@ -120,7 +119,7 @@ describe('kubelet pod lifecycle (real dockerd)', () => {
     );
     assert.equal(finalTerm.status!.phase, 'Succeeded');
     await node.waitGone('term');
-    const finalStubborn = await node.waitPod('stubborn', (p) => p.status?.phase === 'Failed', 10000);
+    const finalStubborn = await node.waitPod('stubborn', (p) => p.status?.phase === 'Failed');
     assert.equal(finalStubborn.status!.containerStatuses![0].state.terminated?.exitCode, 137);
     await node.waitGone('stubborn');
     assert.ok(Date.now() - t0 >= 1900, 'SIGKILL came after the grace period');

@@ -71,9 +71,13 @@ describe('kubelet container config and node operations (real dockerd)', () => {
   });
 
   it('image pull failure (fault annotation): ErrImagePull then ImagePullBackOff, with events', async () => {
-    node.createPod('pull', { containers: [{ name: 'c', image: 'busybox:latest' }] }, {
-      annotations: { 'sim.badidea.dev/image-pull': 'fail' },
-    });
+    node.createPod(
+      'pull',
+      { containers: [{ name: 'c', image: 'busybox:latest' }] },
+      {
+        annotations: { 'sim.badidea.dev/image-pull': 'fail' },
+      },
+    );
     await node.waitPod('pull', (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull');
     await node.waitPod('pull', (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff');
     const ev = node.events('pull');
@@ -85,8 +89,13 @@ describe('kubelet container config and node operations (real dockerd)', () => {
 
   it('a missing image: ErrImagePull from the registry mirror', async () => {
     node.createPod('missing', { containers: [{ name: 'c', image: 'no-such-image-here:1.0' }] });
-    const p = await node.waitPod('missing', (p) => /ImagePull/.test(p.status?.containerStatuses?.[0]?.state.waiting?.reason ?? ''));
-    assert.match(p.status!.containerStatuses![0].state.waiting!.message ?? '', /Failed to pull image "no-such-image-here:1.0"/);
+    const p = await node.waitPod('missing', (p) =>
+      /ImagePull/.test(p.status?.containerStatuses?.[0]?.state.waiting?.reason ?? ''),
+    );
+    assert.match(
+      p.status!.containerStatuses![0].state.waiting!.message ?? '',
+      /Failed to pull image "no-such-image-here:1.0"/,
+    );
   });
 
   it('evict: containers killed, phase Failed, reason Evicted', async () => {

@@ -119,19 +119,15 @@ export class DockerRuntime {
     await Promise.all(list.map((c) => this.remove(c.Id)));
   }
 
-  /** Everything this cluster made: containers, then the network if this runtime's label is on it. */
+  /** Everything this cluster made: containers, then the network if this runtime created it. */
   async cleanup(): Promise<void> {
     this.#eventStream?.destroy();
     await this.removeAllContainers();
-    const nets = await this.docker.listNetworks({ filters: { label: [`${LABEL_CLUSTER}=${this.clusterId}`] } });
-    await Promise.all(
-      nets.map((n) =>
-        this.docker
-          .getNetwork(n.Id)
-          .remove()
-          .catch(() => {}),
-      ),
-    );
+    if (this.#createdNetwork)
+      await this.docker
+        .getNetwork(this.networkName)
+        .remove()
+        .catch(() => {});
   }
 
   /** Calls back with the container id whenever one of this cluster's containers dies. */
@@ -195,29 +191,26 @@ export class DockerRuntime {
 
   async createSandbox(spec: SandboxSpec): Promise<{ id: string; ip: string }> {
     const name = sandboxName(spec.pod, spec.attempt);
-    await this.remove(name);
-    const container = await this.#call(() =>
-      this.docker.createContainer({
-        name,
-        Image: dockerImage(this.sandboxImage),
-        Entrypoint: ['sleep'],
-        Cmd: ['2147483647'],
-        Hostname: spec.hostname,
-        Domainname: spec.domainname,
-        Labels: podLabels(this.clusterId, spec.pod, 'sandbox', 'POD', spec.attempt),
-        HostConfig: {
-          Init: true,
-          NetworkMode: this.networkName,
-          IpcMode: 'shareable',
-          LogConfig: { Type: 'none', Config: {} },
-          Mounts: (spec.holdVolumes ?? []).map((v) => ({
-            Type: 'volume' as const,
-            Source: v,
-            Target: `/.sim-volumes/${v}`,
-          })),
-        },
-      }),
-    );
+    const container = await this.#createNamed({
+      name,
+      Image: dockerImage(this.sandboxImage),
+      Entrypoint: ['sleep'],
+      Cmd: ['2147483647'],
+      Hostname: spec.hostname,
+      Domainname: spec.domainname,
+      Labels: podLabels(this.clusterId, spec.pod, 'sandbox', 'POD', spec.attempt),
+      HostConfig: {
+        Init: true,
+        NetworkMode: this.networkName,
+        IpcMode: 'shareable',
+        LogConfig: { Type: 'none', Config: {} },
+        Mounts: (spec.holdVolumes ?? []).map((v) => ({
+          Type: 'volume' as const,
+          Source: v,
+          Target: `/.sim-volumes/${v}`,
+        })),
+      },
+    });
     await this.#call(() => container.start());
     const info = await this.#call(() => container.inspect());
     const ip = info.NetworkSettings.Networks[this.networkName]?.IPAddress ?? '';
@@ -225,9 +218,18 @@ export class DockerRuntime {
   }
 
   async createContainer(options: Docker.ContainerCreateOptions): Promise<string> {
-    if (options.name) await this.remove(options.name);
-    const c = await this.#call(() => this.docker.createContainer(options));
-    return c.id;
+    return (await this.#createNamed(options)).id;
+  }
+
+  /** Creates; a leftover with the same name (409) is removed and the create retried. */
+  async #createNamed(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    try {
+      return await this.#call(() => this.docker.createContainer(options));
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409 || !options.name) throw err;
+      await this.remove(options.name);
+      return this.#call(() => this.docker.createContainer(options));
+    }
   }
 
   async start(id: string): Promise<void> {
