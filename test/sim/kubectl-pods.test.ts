@@ -21,14 +21,14 @@ describe('kubectl: pods', () => {
   it('run --restart=Never, then logs', async () => {
     const run = await ok(['run', 'hi', '--image=busybox', '--restart=Never', '--', 'echo', 'hi']);
     assert.match(run.stdout, /pod\/hi created/);
-    await ok(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/hi', '--timeout=60s']);
+    await ok(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/hi', '--timeout=120s']);
     const logs = await ok(['logs', 'hi']);
     assert.equal(logs.stdout, 'hi\n');
   });
 
   it('wait --for=condition=Ready, exec -i with stdin, and exec exit codes', async () => {
     await ok(['run', 'sleeper', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']);
-    const wait = await ok(['wait', '--for=condition=Ready', 'pod/sleeper', '--timeout=60s']);
+    const wait = await ok(['wait', '--for=condition=Ready', 'pod/sleeper', '--timeout=120s']);
     assert.match(wait.stdout, /pod\/sleeper condition met/);
     const cat = await ok(['exec', '-i', 'sleeper', '--', 'sh', '-c', 'tr a-z A-Z'], {
       stdin: 'hello stdin\n',
@@ -93,7 +93,7 @@ describe('kubectl: pods', () => {
       },
     };
     await ok(['apply', '-f', '-'], { stdin: JSON.stringify(pod) });
-    await ok(['wait', '--for=condition=Ready', 'pod/graceful', '--timeout=60s']);
+    await ok(['wait', '--for=condition=Ready', 'pod/graceful', '--timeout=120s']);
     const del = await ok(['delete', 'pod', 'graceful']);
     assert.match(del.stdout, /pod "graceful" deleted/);
     assert.ok(del.ms >= 2000, `delete returned after ${Math.round(del.ms)} ms, before the 2 s shutdown ended`);
@@ -105,7 +105,7 @@ describe('kubectl: pods', () => {
 
   it('reports a failing container: exit code and phase Failed', async () => {
     await ok(['run', 'fails', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'exit 7']);
-    await ok(['wait', '--for=jsonpath={.status.phase}=Failed', 'pod/fails', '--timeout=60s']);
+    await ok(['wait', '--for=jsonpath={.status.phase}=Failed', 'pod/fails', '--timeout=120s']);
     const code = await ok([
       'get',
       'pod',

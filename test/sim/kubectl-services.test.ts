@@ -96,7 +96,7 @@ describe('kubectl: services and cluster DNS', () => {
     const apply = await ok(['apply', '-f', '-'], { stdin: manifest(c.namespace) });
     assert.match(apply.stdout, /service\/web created/);
     assert.match(apply.stdout, /pod\/client created/);
-    await ok(['wait', '--for=condition=Ready', 'pod/web', 'pod/client', '--timeout=60s']);
+    await ok(['wait', '--for=condition=Ready', 'pod/web', 'pod/client', '--timeout=120s']);
     const ip = (await ok(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).stdout;
     assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
 

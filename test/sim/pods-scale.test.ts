@@ -53,7 +53,7 @@ describe('pods: startup and scale', () => {
     assert.ok(best < 5000, `pod took ${Math.round(best)} ms to run (target: about 1 s)`);
   });
 
-  it('100 pods at once all reach Succeeded or Running', async () => {
+  it('100 pods at once all reach Succeeded or Running', { timeout: 660_000 }, async () => {
     const path = `/api/v1/namespaces/${c.namespace}/pods`;
     const t0 = performance.now();
     await Promise.all(
@@ -61,7 +61,8 @@ describe('pods: startup and scale', () => {
         c.api.request('POST', path, pod(`p${i}`, i % 2 ? ['sleep', '3600'] : ['sh', '-c', 'echo done'])),
       ),
     );
-    const deadline = Date.now() + 270_000;
+    // Generous: 200 containers on a 2-core machine that other test files share.
+    const deadline = Date.now() + 600_000;
     let phases: Record<string, number> = {};
     for (;;) {
       const list = await c.api.request<{ items: Pod[] }>('GET', `${path}?labelSelector=batch%3Dscale`);
@@ -75,7 +76,7 @@ describe('pods: startup and scale', () => {
         (i % 2 ? ['Running'] : ['Succeeded']).includes(byName.get(`p${i}`) ?? ''),
       );
       if (done) break;
-      assert.ok(Date.now() < deadline, `not all pods done after 270 s: ${JSON.stringify(phases)}`);
+      assert.ok(Date.now() < deadline, `not all pods done after 600 s: ${JSON.stringify(phases)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     console.log(`100 pods done in ${Math.round(performance.now() - t0)} ms`);
