@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrap } from '../store/bootstrap.ts';
 import { MemoryStore, type StoreOptions } from '../store/memory-store.ts';
+import { kubeconfigYaml } from './kubeconfig.ts';
 import type { MetricsSource } from './metrics.ts';
 import type { PodSubresources } from './pod-subresources.ts';
 import { type ApiServer, startApiServer } from './server.ts';
+
+export { kubeconfigYaml } from './kubeconfig.ts';
 
 export interface TestServer {
   store: MemoryStore;
@@ -15,28 +18,6 @@ export interface TestServer {
   kubeconfigPath: string;
   kubeconfig: string;
   close(): Promise<void>;
-}
-
-export function kubeconfigYaml(url: string, caPem: string, token: string): string {
-  return `apiVersion: v1
-kind: Config
-clusters:
-- name: sim
-  cluster:
-    server: ${url}
-    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}
-users:
-- name: sim
-  user:
-    token: ${token}
-contexts:
-- name: sim
-  context:
-    cluster: sim
-    user: sim
-    namespace: default
-current-context: sim
-`;
 }
 
 export async function startTestServer(
