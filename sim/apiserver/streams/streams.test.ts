@@ -89,7 +89,19 @@ describe('streaming subresources (real dockerd)', () => {
         ),
       ],
     });
-    for (const n of ['shell', 'logger', 'net']) await node.waitPod(n, (p) => p.status?.phase === 'Running');
+    node.createPod('catter', {
+      containers: [
+        {
+          name: 'c',
+          image: 'busybox:latest',
+          imagePullPolicy: 'IfNotPresent',
+          command: ['cat'],
+          stdin: true,
+          stdinOnce: true,
+        },
+      ],
+    });
+    for (const n of ['shell', 'logger', 'net', 'catter']) await node.waitPod(n, (p) => p.status?.phase === 'Running');
   });
   after(async () => {
     srv?.close();
@@ -208,6 +220,41 @@ describe('streaming subresources (real dockerd)', () => {
     assert.equal(Buffer.concat(f.byChannel.get(2)!.slice(1)).toString(), 'ping\n');
     f.ws.close();
     await f.closed;
+  });
+
+  it('attach: stdin to the container process, output back, Success when it ends', async () => {
+    const f = connect(
+      `ws://${srv.url}/api/v1/namespaces/default/pods/catter/attach?stdin=true&stdout=true&stderr=true`,
+      ['v5.channel.k8s.io'],
+    );
+    await f.opened;
+    await new Promise((r) => setTimeout(r, 300));
+    f.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('echo me\n')]));
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && !f.text(1).includes('echo me')) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(f.text(1), 'echo me\n');
+    f.ws.send(Buffer.from([255, 0]));
+    await f.closed;
+    assert.deepEqual(JSON.parse(f.text(3)), { metadata: {}, status: 'Success' });
+  });
+
+  it('exec into a container that is not running: v5 Status after the upgrade, v4 HTTP 500', async () => {
+    node.createPod('done', { restartPolicy: 'Never', containers: [sh('c', 'true')] });
+    await node.waitPod('done', (p) => p.status?.phase === 'Succeeded');
+    const f = connect(`ws://${srv.url}/api/v1/namespaces/default/pods/done/exec?command=true&stdout=1`, [
+      'v5.channel.k8s.io',
+    ]);
+    await f.closed;
+    const st = JSON.parse(f.text(3));
+    assert.equal(st.reason, 'InternalError');
+    assert.equal(st.message, 'Internal error occurred: unable to upgrade connection: container not found ("c")');
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://${srv.url}/api/v1/namespaces/default/pods/done/exec?command=true&stdout=1`, [
+        'v4.channel.k8s.io',
+      ]);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    assert.equal(code, 500);
   });
 
   it('pod metrics from docker stats', async () => {
