@@ -4,7 +4,7 @@
 //   KUBECONFIG=… BENCH_POD=ns/pod node bench/kube-streams.ts
 //                                              a real or simulated cluster: `head -c 1G /dev/zero` in that pod
 //
-// BENCH_BYTES (default 1 GiB), BENCH_FRAME (server frame size, default 32 KiB: what Go's io.Copy writes),
+// BENCH_TLS=1 puts the child server behind TLS (as a real API server). BENCH_BYTES (default 1 GiB), BENCH_FRAME (server frame size, default 32 KiB: what Go's io.Copy writes),
 // BENCH_ROUNDS (default 3; the first includes JIT warm-up). One JSON line per round. The machine's load shows in
 // the numbers: compare clientCpuSeconds too.
 import { fork } from 'node:child_process';
@@ -18,7 +18,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 async function serve(): Promise<void> {
   const { startFakeApiServer } = await import('../src/kube/streams/fake-apiserver.test-util.ts');
-  const fake = await startFakeApiServer();
+  const fake = await startFakeApiServer({ tls: process.env.BENCH_TLS === '1' });
   fake.onUpgrade = (conn) => {
     const frame = Buffer.alloc(FRAME + 1, 0x61);
     frame[0] = 1;
@@ -36,7 +36,7 @@ async function serve(): Promise<void> {
     };
     pump();
   };
-  process.send?.({ url: fake.url });
+  process.send?.({ kubeconfig: fake.kc.exportConfig() });
 }
 
 async function measure(kc: KubeConfig, namespace: string, pod: string, command: string[]): Promise<void> {
@@ -78,17 +78,12 @@ if (process.argv[2] === '--serve') {
 } else {
   const child = fork(new URL(import.meta.url).pathname, ['--serve'], { stdio: 'inherit' });
   try {
-    const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as { url: string }));
+    const { kubeconfig } = await new Promise<{ kubeconfig: string }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { kubeconfig: string }));
       child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
     const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'bench', server: url, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 'bench' }],
-      contexts: [{ name: 'c', cluster: 'bench', user: 'u' }],
-      currentContext: 'c',
-    });
+    kc.loadFromString(kubeconfig);
     for (let i = 0; i < ROUNDS; i++) await measure(kc, 'bench', 'p', ['cat']);
   } finally {
     child.kill();
