@@ -133,6 +133,24 @@ describe('execInPod', () => {
     assert.equal(sawClose, false);
   });
 
+  it('a server that waits after the Status (v4, older translators) is closed by the client', async () => {
+    fake.supported = ['v4.channel.k8s.io'];
+    fake.onUpgrade = (conn) => {
+      conn.send(1, 'x');
+      conn.status(SUCCESS); // no close from the server on v4
+    };
+    const r = await execInPod({
+      kc: fake.kc,
+      namespace: 'ns',
+      pod: 'p',
+      command: ['x'],
+      stdout: collect(),
+      tty: false,
+    });
+    assert.equal(r.exitCode, 0);
+    await noSocketsLeft(fake);
+  });
+
   it('a refused upgrade surfaces the HTTP status and the Status message', async () => {
     fake.refuse = {
       code: 400,
