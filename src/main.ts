@@ -90,7 +90,16 @@ async function run(config: Config): Promise<void> {
     events,
     log: log.child({ component: 'streams' }),
   });
-  const reaper = new Reaper(containers.ctx, cache, log.child({ component: 'reaper' }));
+  // Auto-remove (--rm) waits until an attach has delivered the run's output (read from the pod's log).
+  const reaperCtx = {
+    ...containers.ctx,
+    async deletePod(name: string, grace?: number) {
+      const id = (cache.pods.get(name)?.metadata.annotations ?? {})['badidea.dev/id'];
+      if (id) await streams.holds.released(id, 30_000);
+      return containers.ctx.deletePod(name, grace);
+    },
+  };
+  const reaper = new Reaper(reaperCtx, cache, log.child({ component: 'reaper' }));
 
   // One table per resource.
   const routes: Route[][] = [
