@@ -71,12 +71,13 @@ case $c in
 */*) [ -e "$c" ] || oci "exec: \\"$c\\": stat $c: no such file or directory" 127
   [ -d "$c" ] && oci "exec: \\"$c\\": is a directory" 126
   [ -x "$c" ] || oci "exec: \\"$c\\": permission denied" 126 ;;
-*) p=$(command -v -- "$c" 2>/dev/null); case $p in /*) ;; *) oci "exec: \\"$c\\": executable file not found in \\$PATH" 127 ;; esac ;;
+*) [ -n "$(command -v -- "$c" 2>/dev/null)" ] || oci "exec: \\"$c\\": executable file not found in \\$PATH" 127 ;;
 esac
 [ -z "$u" ] && exec "$@"
 n=\${u%%:*} g=; case $u in *:*) g=\${u#*:} ;; esac
 e=; while IFS=: read -r pn px pu pg pr; do if [ "$pn" = "$n" ] || [ "$pu" = "$n" ]; then e="$pn:$pu:$pg"; break; fi; done < /etc/passwd
-[ -n "$e" ] || { printf 'unable to find user %s: no matching entries in passwd file\\r\\n' "$n"; exit 126; }
+[ -n "$e" ] || { case $n in *[!0-9]*) printf 'unable to find user %s: no matching entries in passwd file\\r\\n' "$n" ;;
+  *) printf 'badidea: exec as uid %s needs a user with that uid in /etc/passwd: Kubernetes exec runs as the container user, the switch goes through su\\r\\n' "$n" ;; esac; exit 126; }
 pn=\${e%%:*} pg=\${e##*:}
 if [ -n "$g" ] && [ "$g" != "$pg" ]; then
   gn=; while IFS=: read -r a x b r; do if [ "$b" = "$pg" ]; then gn=$a; break; fi; done < /etc/group
