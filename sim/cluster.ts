@@ -51,8 +51,10 @@ export interface SimCluster {
   url: string;
   token: string;
   caPem: string;
-  /** The cluster DNS server pods use (the network's gateway, port 53). */
+  /** The cluster DNS address in pods' resolv.conf: the kube-dns Service's cluster IP. */
   dnsIP: string;
+  /** Where the DNS server itself listens (port 53): the network's gateway, kube-dns's endpoint. */
+  dnsServerIP: string;
   network: { name: string; bridge: string; podSubnet: string; serviceCIDR: string; gateway: string };
   nodeName: string;
   /** In-process access to the cluster's objects (same admission and validation as the API). */
@@ -141,7 +143,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       clusterId,
       runtime,
       stateDir: join(dir, 'kubelet'),
-      clusterDNS: [net.gateway],
+      clusterDNS: [net.dnsServiceIP],
       clusterDomain: 'cluster.local',
       hostIP: net.gateway,
       log,
@@ -202,6 +204,53 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       ports: [{ name: 'https', port: api.port, protocol: 'TCP' }],
     });
 
+    // kube-dns in kube-system, as kubeadm makes it: pods' resolv.conf names its cluster IP, and the
+    // service proxy relays to the DNS server on the gateway, its one endpoint.
+    store.create('services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+      },
+      spec: {
+        clusterIP: net.dnsServiceIP,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        ],
+      },
+    });
+    const dnsPorts = [
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+    ];
+    store.create('endpoints', {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+      subsets: [{ addresses: [{ ip: net.gateway, nodeName: NODE_NAME }], ports: dnsPorts }],
+    });
+    store.create('endpointslices', {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'sim' },
+      },
+      addressType: 'IPv4',
+      endpoints: [
+        {
+          addresses: [net.gateway],
+          conditions: { ready: true, serving: true, terminating: false },
+          nodeName: NODE_NAME,
+        },
+      ],
+      ports: dnsPorts,
+    });
+
     await kubelet.start();
     undo.push(() => kubelet.cleanup());
 
@@ -251,7 +300,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       url: api.url,
       token,
       caPem: api.caPem,
-      dnsIP: net.gateway,
+      dnsIP: net.dnsServiceIP,
+      dnsServerIP: net.gateway,
       network: {
         name: net.networkName,
         bridge: net.bridge,
@@ -288,7 +338,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
     };
     open.add(cluster);
     if (options.handleSignals !== false) installSignalHandlers();
-    log(`sim: cluster ${clusterId} up in ${Math.round(performance.now() - t0)} ms: API ${api.url}, DNS ${net.gateway}`);
+    log(
+      `sim: cluster ${clusterId} up in ${Math.round(performance.now() - t0)} ms: API ${api.url}, DNS ${net.dnsServiceIP}`,
+    );
     return cluster;
   } catch (err) {
     await unwind();

@@ -21,6 +21,8 @@ export interface ClusterNetwork {
   serviceCIDR: string;
   /** The first address of the service range: the `kubernetes` service's, by convention. */
   firstServiceIP: string;
+  /** The tenth address of the service range: the `kube-dns` Service's, by convention. */
+  dnsServiceIP: string;
   remove(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function createClusterNetwork(
       gateway,
       serviceCIDR,
       firstServiceIP: `10.96.${n}.1`,
+      dnsServiceIP: `10.96.${n}.10`,
       async remove() {
         await docker
           .getNetwork(networkName)

@@ -102,6 +102,10 @@ describe('kubectl: services and cluster DNS', () => {
 
     const looked = await execUntil(['nslookup', 'web'], (out) => out.includes(ip));
     assert.match(looked, new RegExp(`web\\.${c.namespace}\\.svc\\.cluster\\.local`));
+    // The pod's resolver is the kube-dns Service, as on kubeadm-made clusters.
+    const dns = (await ok(['get', 'service', '-n', 'kube-system', 'kube-dns', '-o', 'jsonpath={.spec.clusterIP}']))
+      .stdout;
+    assert.match(looked, new RegExp(`Server:\\s+${dns.replaceAll('.', '\\.')}\\b`));
 
     const body = await execUntil(['timeout', '5', 'wget', '-qO-', 'http://web'], (out) => out.length > 0);
     assert.equal(body, `hello from ${c.namespace}\n`);
