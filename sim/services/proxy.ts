@@ -138,7 +138,7 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
   const udpListener = async (ip: string, sp: ServicePort, svcKey: string): Promise<Listener> => {
     const lkey = `${ip}:${sp.port}/UDP`;
     const portName = sp.name ?? '';
-    const idle = options.udpIdleMs ?? 30_000;
+    const idle = options.udpIdleMs ?? 5_000;
     const relays = new Map<string, { socket: dgram.Socket; timer: NodeJS.Timeout; connected: boolean }>();
     const server = dgram.createSocket('udp4');
     server.on('error', (err) => log(`services: ${lkey}: ${err.message}`));
