@@ -13,7 +13,7 @@ import {
   type QualifiedResource,
   staleResourceVersion,
 } from '../apiserver/status.ts';
-import { type AdmissionContext, admitCreate, admitEphemeral, admitUpdate } from './admission/admit.ts';
+import { type AdmissionContext, admitCreate, admitUpdate } from './admission/admit.ts';
 import { Allocator } from './admission/ip-allocator.ts';
 import { releaseService } from './admission/service.ts';
 import { addGcFinalizer, checkPreconditions, gracePeriod, shouldRemove } from './deletion.ts';
@@ -21,6 +21,7 @@ import { matchesFields, parseFieldSelector } from './field-selector.ts';
 import { generateName } from './generate-name.ts';
 import { clone, deepEqual, timestamp } from './json.ts';
 import { matchesLabels, parseLabelSelector } from './label-selector.ts';
+import { boundPod, withEphemeralContainers } from './pod-writes.ts';
 import { groupVersion, type ResourceInfo, requireResource } from './resources.ts';
 import type { DeleteOptions, KubeObject, ListOptions, ObjectStore, WatchEvent, WatchOptions } from './types.ts';
 import { fieldErr } from './validation/field.ts';
@@ -240,7 +241,7 @@ export class MemoryStore implements ObjectStore {
       // biome-ignore lint/suspicious/noExplicitAny: JSON objects
       (next as any).spec = { ...((old as any).spec ?? {}), finalizers: (object as any).spec?.finalizers ?? [] };
     } else if (sub === 'ephemeralcontainers') {
-      next = this.#ephemeral(info, old, object);
+      next = withEphemeralContainers(old, object);
     } else {
       next = clone(object) as KubeObject;
       next.apiVersion = old.apiVersion;
@@ -285,47 +286,11 @@ export class MemoryStore implements ObjectStore {
     return this.#commit(info, 'MODIFIED', next, old) as T;
   }
 
-  #ephemeral(info: ResourceInfo, old: KubeObject, object: KubeObject): KubeObject {
-    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
-    const oldList: any[] = (old as any).spec?.ephemeralContainers ?? [];
-    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
-    const newList: any[] = (object as any).spec?.ephemeralContainers ?? [];
-    const next = clone(old);
-    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
-    (next as any).spec.ephemeralContainers = clone(newList);
-    admitEphemeral(next);
-    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
-    const defaulted: any[] = (next as any).spec.ephemeralContainers;
-    const changed = oldList.findIndex((c, i) => !deepEqual(c, defaulted[i]));
-    if (changed !== -1 || defaulted.length < oldList.length) {
-      throw invalid({ kind: info.kind }, old.metadata.name ?? '', [
-        fieldErr.forbidden('spec.ephemeralContainers', 'existing ephemeral containers may not be changed'),
-      ]);
-    }
-    if (defaulted.length === 0) delete (next as { spec?: { ephemeralContainers?: unknown } }).spec!.ephemeralContainers;
-    return next;
-  }
-
-  /**
-   * pods/binding (pkg/registry/core/pod/storage/storage.go assignPod): sets spec.nodeName and the
-   * PodScheduled=True condition; the only way a pod's nodeName changes after creation.
-   */
+  /** pods/binding: see boundPod. */
   bind(namespace: string, name: string, nodeName: string, options: WriteOptions = {}): KubeObject {
     const info = requireResource('pods');
     const old = this.#mustGet(info, namespace, name);
-    // biome-ignore lint/suspicious/noExplicitAny: JSON objects
-    const next: any = clone(old);
-    const qr = { resource: 'pods/binding' };
-    if (next.metadata.deletionTimestamp)
-      throw conflict(qr, name, `pod ${name} is being deleted, cannot be assigned to a host`);
-    if (next.spec.nodeName) throw conflict(qr, name, `pod ${name} is already assigned to node "${next.spec.nodeName}"`);
-    if ((next.spec.schedulingGates ?? []).length > 0)
-      throw conflict(qr, name, `pod ${name} has non-empty .spec.schedulingGates`);
-    next.spec.nodeName = nodeName;
-    const now = timestamp(this.now());
-    const conditions = (next.status.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-    next.status.conditions = conditions;
+    const next = boundPod(old, nodeName, this.now());
     if (options.dryRun) return next;
     return this.#commit(info, 'MODIFIED', next, old);
   }
