@@ -3,7 +3,7 @@
 // the sim parts are constructed and wired; `sim/main.ts`, `sim/demo.ts` and the test harness start
 // clusters through startCluster().
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
@@ -19,7 +19,13 @@ import { Kubelet } from './kubelet/kubelet.ts';
 import { DockerRuntime, type RegistryAuth } from './runtime/docker-runtime.ts';
 import { dockerImage } from './runtime/image-ref.ts';
 import { bridgeAddresses } from './services/addresses.ts';
-import { createClusterNetwork, newClusterId, removeLeftovers } from './services/network.ts';
+import {
+  createClusterNetwork,
+  newClusterId,
+  ownerAlive,
+  removeClusterSync,
+  removeLeftovers,
+} from './services/network.ts';
 import { startServiceProxy } from './services/proxy.ts';
 import { watchClusterView } from './services/view.ts';
 import { bootstrap, NODE_NAME } from './store/bootstrap.ts';
@@ -75,8 +81,19 @@ export interface SimCluster {
   close(): Promise<void>;
 }
 
-// Clusters this process has open, for the signal handlers: the composition root's own bookkeeping.
+// Clusters this process has open (with their temporary directories), for the signal and exit
+// handlers: the composition root's own bookkeeping.
 const open = new Set<SimCluster>();
+const dirs = new Map<SimCluster, string>();
+const DIR_PREFIX = 'badidea-sim-';
+
+/** Temporary directories of clusters whose process is gone. */
+function removeLeftoverDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const id = name.startsWith(DIR_PREFIX) ? name.slice(DIR_PREFIX.length).split('-')[0] : undefined;
+    if (id && /^\d+x/.test(id) && !ownerAlive(id)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
 let signalsInstalled = false;
 
 function installSignalHandlers(): void {
@@ -95,12 +112,28 @@ function installSignalHandlers(): void {
   process.on('SIGTERM', onSignal);
 }
 
+let exitHookInstalled = false;
+
+/** On an exit that skipped close(): remove the Docker objects synchronously (sockets and addresses die with the process and the bridge). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of open) {
+      removeClusterSync(c.clusterId);
+      const dir = dirs.get(c);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<SimCluster> {
   const log = options.log ?? (() => {});
   const t0 = performance.now();
   const docker = new Docker({ socketPath: options.dockerSocket ?? '/var/run/docker.sock' });
   const clusterId = newClusterId();
-  const dir = mkdtempSync(join(tmpdir(), `badidea-sim-${clusterId}-`));
+  removeLeftoverDirs();
+  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${clusterId}-`));
   const undo: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
   const unwind = async () => {
     for (const f of undo.reverse()) {
@@ -330,6 +363,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       close() {
         closing ??= (async () => {
           open.delete(cluster);
+          dirs.delete(cluster);
           log(`sim: stopping cluster ${clusterId}`);
           await unwind();
         })();
@@ -337,6 +371,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       },
     };
     open.add(cluster);
+    dirs.set(cluster, dir);
+    installExitHook();
     if (options.handleSignals !== false) installSignalHandlers();
     log(
       `sim: cluster ${clusterId} up in ${Math.round(performance.now() - t0)} ms: API ${api.url}, DNS ${net.dnsServiceIP}`,

@@ -3,7 +3,7 @@
 // range (the /24 with the same index in 10.96.0.0/16) whose cluster IPs the service proxy adds to
 // that bridge. "Internal" keeps pods from reaching anything beyond this machine: no NAT, no
 // forwarding out; the host's own addresses on the bridge (gateway, cluster IPs) stay reachable.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 
@@ -31,7 +31,8 @@ export function newClusterId(): string {
   return `${process.pid}x${Math.random().toString(36).slice(2, 7)}`;
 }
 
-function ownerAlive(clusterId: string): boolean {
+/** Whether the process that made a cluster (by its id) still runs; ids not made by newClusterId() count as alive. */
+export function ownerAlive(clusterId: string): boolean {
   const m = /^(\d+)x/.exec(clusterId);
   if (!m) return true; // not made by this composition: never touched
   const pid = Number(m[1]);
@@ -144,4 +145,20 @@ async function hostRoutes(): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * Synchronous last resort for a process that exits without closing its cluster (an uncaught
+ * exception, process.exit): removes the cluster's containers, volumes and network with the docker CLI.
+ */
+export function removeClusterSync(clusterId: string): void {
+  const filter = `label=${LABEL_CLUSTER}=${clusterId}`;
+  const ids = (args: string[]) =>
+    (spawnSync('docker', args, { encoding: 'utf8' }).stdout ?? '').split('\n').filter((l) => l.trim());
+  const containers = ids(['ps', '-aq', '--filter', filter]);
+  if (containers.length) spawnSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore' });
+  const volumes = ids(['volume', 'ls', '-q', '--filter', filter]);
+  if (volumes.length) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
+  const networks = ids(['network', 'ls', '-q', '--filter', filter]);
+  if (networks.length) spawnSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' });
 }
