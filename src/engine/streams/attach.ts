@@ -186,7 +186,13 @@ export class AttachEngine {
               stdin.connect(detacher.through(s.stdin), stdinOnce);
             } else stdin.connect(s.stdin, stdinOnce);
           }
-          for await (const chunk of s.stdout) await writeTo(conn.stdout, chunk as Buffer);
+          let first = true;
+          for await (const chunk of s.stdout) {
+            // Again once output flows: a resize sent before the runtime attached may be lost.
+            if (first && target.size) s.resize(target.size.width, target.size.height);
+            first = false;
+            await writeTo(conn.stdout, chunk as Buffer);
+          }
           await s.done.catch((err) => this.#log.debug('attach ended with an error', { error: String(err) }));
           return;
         }

@@ -84,7 +84,7 @@ if [ -n "$g" ] && [ "$g" != "$pg" ]; then
   [ "$g" = "$gn" ] || { printf 'badidea: exec as %s: only the primary group of %s (%s) is possible: Kubernetes exec has no user option, the switch goes through su\\r\\n' "$u" "$pn" "$pg"; exit 126; }
 fi
 command -v su >/dev/null 2>&1 || { printf 'badidea: exec as %s needs su in the image: Kubernetes exec runs as the container user\\r\\n' "$u"; exit 126; }
-exec su -s /bin/sh -c 'exec "$0" "$@"' "$pn" "$@"
+exec su -s /bin/sh -c 'exec "$0" "$@"' -- "$pn" "$@"
 `;
 
 /** The Kubernetes exec command for a docker exec, and whether it is wrapped in the sh script. */

@@ -297,7 +297,11 @@ export class ExecEngine {
       if (stdin) stdin.connect(session.stdin, true);
       const pump = async (from: NodeJS.ReadableStream, to: 'stdout' | 'stderr') => {
         for await (const chunk of from as AsyncIterable<Buffer>) {
-          if (to === 'stdout' && !firstOut) firstOut = chunk.subarray(0, 4096);
+          if (to === 'stdout' && !firstOut) {
+            firstOut = chunk.subarray(0, 4096);
+            // Again once the process runs: a resize that reached the runtime before the process started may be lost.
+            if (cfg.tty && x.size) session.resize(x.size.width, x.size.height);
+          }
           if (conn && (to === 'stdout' ? stdoutWanted : stderrWanted)) await writeTo(conn[to], chunk);
         }
       };
