@@ -28,6 +28,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long `docker start` waits for a container's pod to run before answering with an error. */
   startTimeoutMs: number;
+  /** How published ports reach pods: direct TCP to the pod IP, the port-forward API, or auto (probe). */
+  portMode: 'auto' | 'direct' | 'port-forward';
   registry: RegistryOptions;
 }
 
@@ -134,6 +136,13 @@ export const FLAGS: readonly FlagSpec[] = [
     arg: 'SECONDS',
     help: 'how long docker start waits for the pod to run (scheduling, image pull) before it fails (default 120)',
   },
+  {
+    name: 'port-mode',
+    env: 'BADIDEA_PORT_MODE',
+    type: 'string',
+    arg: 'MODE',
+    help: 'how published ports (-p) reach pods: direct (TCP to the pod IP, in-cluster), port-forward (the Kubernetes API), or auto (direct when pod IPs answer; default)',
+  },
   ...REGISTRY_FLAGS,
 ];
 
@@ -219,6 +228,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, io: ConfigIo
     throw new ConfigError('--require-auth needs a way to authenticate: --tls-ca or --token-file/BADIDEA_TOKENS');
   }
 
+  const portMode = str('port-mode') ?? 'auto';
+  if (portMode !== 'auto' && portMode !== 'direct' && portMode !== 'port-forward') {
+    throw new ConfigError('--port-mode must be one of auto, direct, port-forward');
+  }
+
   const logLevel = (str('log-level') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -237,6 +251,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, io: ConfigIo
       maxBodyBytes: parseSize(str('max-body-size') ?? '10m'),
       shutdownTimeoutMs: parseSeconds(str('shutdown-timeout') ?? '10') * 1000,
       startTimeoutMs: parseSeconds(str('start-timeout') ?? '120') * 1000,
+      portMode,
       registry: parseRegistry(values, env, io),
     },
   };

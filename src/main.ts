@@ -22,6 +22,7 @@ import { kubeObjectApi } from './engine/images/kube-objects.ts';
 import type { ConfigMap, Secret } from './engine/images/objects.ts';
 import { podImageUsers } from './engine/images/pod-users.ts';
 import { ImageService } from './engine/images/service.ts';
+import { Dialer, defaultPublishAddress, PortPublisher } from './engine/ports/index.ts';
 import { KubePodStreams } from './engine/streams/pod-streams.ts';
 import { StreamsEngine } from './engine/streams/streams-engine.ts';
 import { SystemEngine } from './engine/system/system-engine.ts';
@@ -29,6 +30,7 @@ import { KubeCache } from './kube/cache.ts';
 import { KubeClient } from './kube/client.ts';
 import { KubeConnection } from './kube/connection.ts';
 import { KubeconfigError, loadKubeconfig } from './kube/kubeconfig.ts';
+import { forwardPort } from './kube/streams/port-forward.ts';
 import { KubeTransport } from './kube/transport.ts';
 import { createLogger } from './log.ts';
 import { RegistryClient } from './registry/client.ts';
@@ -75,7 +77,20 @@ async function run(config: Config): Promise<void> {
   const lookup = new ContainerLookup({ cache });
   const events = new EventBus();
   const containerEvents = new ContainerEventFeed({ cache, lookup, bus: events });
+  const ports = new PortPublisher({
+    cache,
+    lookup,
+    client,
+    dialer: new Dialer({
+      mode: config.portMode,
+      forward: (pod, port, signal) =>
+        forwardPort({ kc: target.kc, namespace: target.namespace, pod, port, signal, handshakeTimeoutMs: 30_000 }),
+    }),
+    log: log.child({ component: 'ports' }),
+    defaultHostIp: defaultPublishAddress(config.listen),
+  });
   const containers = new ContainersEngine({
+    ports,
     client,
     lookup,
     images,
@@ -136,6 +151,7 @@ async function run(config: Config): Promise<void> {
   cache.start();
   void containerEvents.start();
   void reaper.start();
+  ports.start();
 
   log.info('badidea started', {
     version: SERVER_VERSION,
@@ -157,6 +173,7 @@ async function run(config: Config): Promise<void> {
     log.info('shutting down', { signal, timeout_ms: config.shutdownTimeoutMs });
     await server.shutdown(config.shutdownTimeoutMs);
     reaper.stop();
+    await ports.stop();
     containerEvents.stop();
     await cache.stop();
     await registry.close();

@@ -18,6 +18,7 @@ import {
   refusedUnlessZero,
 } from './field-rules.ts';
 import { parseBind, parseMount, parseTmpfs, volumeDriverRefusal } from './mounts.ts';
+import { unpublishableReason } from './ports.ts';
 import { parseRestartPolicy } from './restart-policy.ts';
 import { isSafeSysctl, SAFE_SYSCTLS } from './sysctls.ts';
 import { parseDockerSize } from './units.ts';
@@ -143,13 +144,21 @@ export const HOST_CONFIG_RULES: FieldRules = {
   },
   PortBindings: {
     fates: ['mapped', 'refused'],
-    doc: 'published by the engine on the badidea host (HostPort "" or "0" = a free port); shown in NetworkSettings.Ports; malformed ports refused',
+    doc: 'published by the engine on the badidea host (HostPort "" or "0" = a free port); shown in NetworkSettings.Ports; malformed ports, a HostIp that is no IP, and UDP/SCTP (no path from outside the cluster) refused',
     check: (value, ctx) => {
       for (const [key, bindings] of Object.entries(asObject(value, ctx.path))) {
-        parsePortKey(key);
+        const [, protocol] = parsePortKey(key);
         for (const b of asArray(bindings, `${ctx.path}["${key}"]`)) {
-          const hostPort = asString(asObject(b, ctx.path).HostPort, `${ctx.path}["${key}"].HostPort`);
+          const binding = asObject(b, ctx.path);
+          const hostPort = asString(binding.HostPort, `${ctx.path}["${key}"].HostPort`);
           if (!/^([0-9]{1,5}(-[0-9]{1,5})?)?$/.test(hostPort)) refuse(`invalid port specification: "${hostPort}"`);
+          const hostIp = asString(binding.HostIp, `${ctx.path}["${key}"].HostIp`);
+          if (hostIp !== '' && !isIpAddress(hostIp)) refuse(`invalid IP address: ${hostIp}`);
+          const why = unpublishableReason(
+            protocol,
+            `${hostIp ? `${hostIp}:` : ''}${hostPort ? `${hostPort}:` : ''}${key}`,
+          );
+          if (why) refuse(why);
         }
       }
     },

@@ -12,6 +12,7 @@ import type { PodOptions } from '../../translate/new-container.ts';
 import { type ContainerRecord, START_GATE } from '../../translate/record.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ContainerImage } from '../images/service.ts';
+import type { PortHooks } from '../ports/publisher.ts';
 import type { ContainerLookup, FoundContainer } from './lookup.ts';
 
 export interface ImageResolver {
@@ -37,6 +38,8 @@ export interface ContainersEngineDeps {
   cacheTimeoutMs?: number;
   /** The cluster honours lifecycle.stopSignal. */
   stopSignalSupported?: boolean;
+  /** Published ports (src/engine/ports): host ports bound at start, recorded on the run's pod. Default: none. */
+  ports?: PortHooks;
   /** The PVC name of a named volume (default `vol-<sanitised name>`). */
   claimNameFor?: (volume: string) => string;
   now?: () => number;
@@ -84,6 +87,7 @@ export function engineContext(d: ContainersEngineDeps): EngineContext {
   const ctx: EngineContext = {
     ...d,
     cacheTimeoutMs: d.cacheTimeoutMs ?? 30_000,
+    ports: d.ports ?? { reserve: async () => ({ annotations: {}, release() {} }) },
     stopSignalSupported,
     claimNameFor,
     now: d.now ?? Date.now,

@@ -4,13 +4,15 @@ import type { ListInput } from '../../api/containers/backend.ts';
 import { inspectContainer } from '../../translate/container-inspect.ts';
 import { listEntryFor, summarizeContainer } from '../../translate/container-summary.ts';
 import type { ViewContext } from '../../translate/container-view.ts';
+import { publishedPortsOf } from '../../translate/ports.ts';
 import { listContainers, parseFilters } from '../../translate/ps-filters.ts';
 import type { EngineContext } from './context.ts';
 import { translated } from './errors.ts';
 import type { FoundContainer } from './lookup.ts';
 
 function viewContext(c: FoundContainer, now: number): ViewContext {
-  return { now, podIp: c.current.status?.podIP ?? '' };
+  const publishedPorts = publishedPortsOf(c.current);
+  return { now, podIp: c.current.status?.podIP ?? '', ...(publishedPorts ? { publishedPorts } : {}) };
 }
 
 export function listContainersView(ctx: EngineContext, input: ListInput): Record<string, unknown>[] {

@@ -24,19 +24,37 @@ export async function startContainer(ctx: EngineContext, ref: string): Promise<v
   if (s.status === 'removing') throw new Conflict(`cannot start container ${ref}: it is being removed`);
 
   let generation = c.record.generation;
-  if (s.status === 'created' && isGated(c.current) && !c.record.lastState) {
-    await ctx.client.patch<KubeObject>(ctx.client.corePath('pods', c.current.metadata.name ?? ''), startPatch());
-  } else if (s.status === 'created' && s.starting && !isTerminal(c.current)) {
+  if (s.status === 'created' && s.starting && !isTerminal(c.current)) {
     // Already started and on its way (another client's start, or a pull in progress): wait with it.
   } else {
-    generation = await runNextGeneration(ctx, c);
+    // Host ports are bound before the run exists ("port is already allocated" leaves the container as it was) and
+    // recorded on its pod (src/engine/ports).
+    const ports = await ctx.ports.reserve(c);
+    try {
+      if (s.status === 'created' && isGated(c.current) && !c.record.lastState) {
+        await ctx.client.patch<KubeObject>(ctx.client.corePath('pods', c.current.metadata.name ?? ''), {
+          ...startPatch(),
+          ...(Object.keys(ports.annotations).length > 0 ? { metadata: { annotations: ports.annotations } } : {}),
+        });
+      } else {
+        generation = await runNextGeneration(ctx, c, ports.annotations);
+      }
+    } catch (err) {
+      ports.release();
+      throw err;
+    }
   }
   await waitStarted(ctx, c, generation);
 }
 
 /** Creates the next run of a container that ran (or failed to start) and collects old generations. */
-export async function runNextGeneration(ctx: EngineContext, c: FoundContainer): Promise<number> {
+export async function runNextGeneration(
+  ctx: EngineContext,
+  c: FoundContainer,
+  annotations: Record<string, string> = {},
+): Promise<number> {
   const next = nextGeneration(c.record, ctx.podOptions(c.record));
+  next.pod.metadata.annotations = { ...next.pod.metadata.annotations, ...annotations };
   await ctx.createPod(next.pod);
   await ctx.collectGenerations(c.id, next.record.generation);
   return next.record.generation;

@@ -149,7 +149,14 @@ export async function restartContainer(
     await stopRun(ctx, c, t, signalName);
     c = ctx.lookup.findContainer(c.id);
   }
-  const generation = await runNextGeneration(ctx, c);
+  const ports = await ctx.ports.reserve(c);
+  let generation: number;
+  try {
+    generation = await runNextGeneration(ctx, c, ports.annotations);
+  } catch (err) {
+    ports.release();
+    throw err;
+  }
   await ctx.lookup.waitFor(
     c.id,
     (x) => {
