@@ -29,9 +29,12 @@ export async function setupContainers(args: string[] = []): Promise<ContainersSe
     server,
     env: server.env,
     async restartServer() {
-      const exited = new Promise((r) => server.process.once('exit', r));
-      server.process.kill('SIGKILL');
-      await exited;
+      const p = server.process;
+      if (p.exitCode === null && p.signalCode === null) {
+        const exited = new Promise((r) => p.once('exit', r));
+        p.kill('SIGKILL');
+        await exited;
+      }
       server = await start();
       setup.server = server;
       // Same DOCKER_CONFIG, new address.
