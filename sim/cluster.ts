@@ -14,6 +14,7 @@ import { createEventRecorder } from './controllers/events.ts';
 import { startGarbageCollector } from './controllers/garbage-collector.ts';
 import { startNamespaceController } from './controllers/namespaces.ts';
 import { startScheduler } from './controllers/scheduler.ts';
+import { startVolumeController } from './controllers/volumes.ts';
 import { startDnsServer } from './dns/server.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
 import { DockerRuntime, type RegistryAuth } from './runtime/docker-runtime.ts';
@@ -301,6 +302,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
         controllerLog,
       ),
       startNamespaceController(store, controllerLog),
+      startVolumeController(store, {
+        stateDir: join(dir, 'volumes'),
+        nodeName: NODE_NAME,
+        recorder: createEventRecorder(store, { component: 'persistentvolume-controller' }),
+        log: controllerLog,
+      }),
     ];
     undo.push(() => {
       for (const stop of stops) stop();
