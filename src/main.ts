@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { startApiServer } from './api/api-server.ts';
+import { archiveRoutes } from './api/containers/archive-routes.ts';
 import { containerRoutes } from './api/containers/routes.ts';
 import { containerStreamRoutes } from './api/containers/streams-routes.ts';
 import type { Route } from './api/context.ts';
@@ -10,6 +11,7 @@ import { execRoutes } from './api/exec/routes.ts';
 import { imageRoutes } from './api/images/routes.ts';
 import { systemRoutes } from './api/system/routes.ts';
 import { type Config, ConfigError, helpText, parseConfig } from './config.ts';
+import { createArchiveEngine } from './engine/archive/archive-engine.ts';
 import { ContainersEngine } from './engine/containers/containers-engine.ts';
 import { ContainerLookup } from './engine/containers/lookup.ts';
 import { kubePodExec } from './engine/containers/pod-exec.ts';
@@ -123,6 +125,9 @@ async function run(config: Config): Promise<void> {
     containerStreamRoutes(streams),
     execRoutes(streams.exec),
     containerRoutes(containers),
+    archiveRoutes(
+      createArchiveEngine({ lookup, client, kc: target.kc, podOptions: (r) => containers.ctx.podOptions(r) }),
+    ),
     eventRoutes(new EventsEngine({ bus: events, feed: containerEvents })),
   ];
 

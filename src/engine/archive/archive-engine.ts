@@ -4,12 +4,16 @@
 
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Conflict, Internal, InvalidParameter, NotFound } from '../../errors.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { PodOptions } from '../../translate/new-container.ts';
+import type { ContainerRecord } from '../../translate/record.ts';
 import type { ContainerLookup, FoundContainer } from '../containers/lookup.ts';
 import { archiveSource, containerPath, extractDir, fileNotFound } from './archive-paths.ts';
-import type { ContainerShell } from './container-shell.ts';
+import { type ContainerShell, kubeContainerShell } from './container-shell.ts';
 import { type ContainerPathStat, MODE_DIR, parseStatLines, rfc3339Nano, statName } from './path-stat.ts';
-import { copyBeforeStart, type PreStartDeps } from './pre-start.ts';
+import { copyBeforeStart, DEFAULT_PRE_START_LIMIT, type PreStartDeps } from './pre-start.ts';
 import { EXIT, GET_SCRIPT, PUT_SCRIPT, STAT_SCRIPT } from './scripts.ts';
 import { guardArchive } from './tar-guard.ts';
 
@@ -133,11 +137,12 @@ export class ArchiveEngine {
       body.unpipe();
       body.resume();
     }
-    if (rejected) throw rejected;
-    if (r.exitCode === 0) return;
+    // The target is checked before the archive is read (moby's order): its errors come first.
     if (r.exitCode === EXIT.notFound) throw new NotFound(fileNotFound(rawPath ?? '', ref));
     if (r.exitCode === EXIT.notDirectory) throw new InvalidParameter('extraction point is not a directory');
     if (r.exitCode === EXIT.noTar) throw noTar(c);
+    if (rejected) throw rejected;
+    if (r.exitCode === 0) return;
     const marked = /badidea-error:(.*)/.exec(r.stderr)?.[1];
     if (r.exitCode === EXIT.conflict && marked) throw new Conflict(marked);
     if (r.exitCode === EXIT.badUser && marked) throw new InvalidParameter(marked);
@@ -227,4 +232,30 @@ async function readStatBlock(
     if (finished) return { ok: false, result: finished };
     await Promise.race([new Promise((r) => stdout.once('readable', r)), ended]);
   }
+}
+
+/** The engine as main.ts wires it: exec over the kubeconfig, copies before start in the client's namespace. */
+export function createArchiveEngine(o: {
+  lookup: ContainerLookup;
+  client: KubeClient;
+  kc: KubeConfig;
+  podOptions: (record: ContainerRecord) => PodOptions;
+  preStartLimitBytes?: number;
+  cacheTimeoutMs?: number;
+}): ArchiveEngine {
+  return new ArchiveEngine({
+    lookup: o.lookup,
+    shell: kubeContainerShell({ kc: o.kc, namespace: () => o.client.namespace }),
+    preStart: {
+      client: o.client,
+      podOptions: o.podOptions,
+      limitBytes: o.preStartLimitBytes ?? DEFAULT_PRE_START_LIMIT,
+      waitForGeneration: async (id, generation) => {
+        await o.lookup.waitFor(id, (c) => (c && c.record.generation >= generation ? true : undefined), {
+          timeoutMs: o.cacheTimeoutMs ?? 30_000,
+          what: `the copy of container ${id.slice(0, 12)} to be recorded`,
+        });
+      },
+    },
+  });
 }

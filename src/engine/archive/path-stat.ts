@@ -1,7 +1,7 @@
-// Docker's ContainerPathStat (the `X-Docker-Container-Path-Stat` header of HEAD/GET/PUT archive): name, size,
+// Docker's ContainerPathStat (the `X-Docker-Container-Path-Stat` header of HEAD/GET archive): name, size,
 // a Go os.FileMode, mtime (RFC 3339 with nanoseconds) and the resolved link target. badidea learns them from
 // `stat -c` run in the container (or from `ls -ld` where the image has no stat); this file turns that text into
-// the header. Pure functions.
+// the stat (the API layer encodes the header). Pure functions.
 
 /** moby api/types ContainerPathStat. */
 export interface ContainerPathStat {
@@ -130,18 +130,6 @@ export function parseStatLines(lines: readonly string[], name: string): Containe
   }
   if (!isSymlinkMode(mode)) linkTarget = '';
   return { name, size, mode, mtime, linkTarget };
-}
-
-/** The header value: standard base64 of the compact JSON, keys in moby's order. */
-export function encodePathStat(stat: ContainerPathStat): string {
-  const json = JSON.stringify({
-    name: stat.name,
-    size: stat.size,
-    mode: stat.mode,
-    mtime: stat.mtime,
-    linkTarget: stat.linkTarget,
-  });
-  return Buffer.from(json, 'utf8').toString('base64');
 }
 
 /**

@@ -1,0 +1,154 @@
+// Shared by the docker cp end-to-end tests and bench/cp.ts: setup (badidea on a test namespace, busybox pulled),
+// the docker CLI with stdin/binary stdout, tar helpers (tar-stream) and raw HTTP requests.
+
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import tar from 'tar-stream';
+import { DOCKER, docker, startBadidea } from '../helpers/badidea.ts';
+import { getCluster } from '../helpers/cluster.ts';
+import { type ContainersSetup, dockerOk, MIRROR } from '../helpers/containers.ts';
+
+export { dockerOk };
+
+/** A namespace, badidea on it, busybox pulled; waits for the server's cache before pulling. */
+export async function setupCp(args: string[] = []): Promise<ContainersSetup> {
+  const cluster = await getCluster();
+  let server: Awaited<ReturnType<typeof startBadidea>> | undefined;
+  try {
+    server = await startBadidea({
+      kubeconfig: cluster.kubeconfig,
+      namespace: cluster.namespace,
+      args: ['--registry-mirror', MIRROR, ...args],
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await docker(['ps', '-q'], server.env)).code !== 0) {
+      if (Date.now() > deadline) throw new Error('badidea did not become ready');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await dockerOk(['pull', 'busybox'], server.env, 120_000);
+  } catch (err) {
+    await server?.stop();
+    await cluster.stop();
+    throw err;
+  }
+  const srv = server;
+  return {
+    cluster,
+    server: srv,
+    env: srv.env,
+    restartServer: () => Promise.reject(new Error('not supported')),
+    async stop() {
+      await srv.stop();
+      await cluster.stop();
+    },
+  };
+}
+
+/** The docker CLI with stdin and binary stdout. */
+export function dockerIo(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdin?: Buffer,
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(DOCKER, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    p.stdout.on('data', (d) => out.push(d));
+    p.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    p.stdin.on('error', () => {});
+    p.stdin.end(stdin);
+    const t = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout: Buffer.concat(out), stderr });
+    });
+  });
+}
+
+export interface TarEntry {
+  name: string;
+  type: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkname: string | null;
+  body: string;
+}
+
+export async function listTar(buf: Buffer): Promise<TarEntry[]> {
+  const entries: TarEntry[] = [];
+  const ex = tar.extract();
+  ex.on('entry', (h, s, next) => {
+    const parts: Buffer[] = [];
+    s.on('data', (d) => {
+      parts.push(d as Buffer);
+    });
+    s.on('end', () => {
+      entries.push({
+        name: h.name,
+        type: h.type,
+        mode: h.mode & 0o7777,
+        uid: h.uid,
+        gid: h.gid,
+        linkname: h.linkname || null,
+        body: Buffer.concat(parts).toString('utf8'),
+      });
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    ex.on('finish', () => resolve());
+    ex.on('error', reject);
+    ex.end(buf);
+  });
+  return entries;
+}
+
+export async function makeTar(
+  entries: {
+    name: string;
+    body?: string;
+    type?: 'file' | 'directory' | 'symlink' | 'link';
+    linkname?: string;
+    mode?: number;
+  }[],
+): Promise<Buffer> {
+  const p = tar.pack();
+  for (const e of entries)
+    p.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: e.mode }, e.body ?? '');
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** A raw HTTP request to the server of DOCKER_HOST (tcp://127.0.0.1:port). */
+export function raw(
+  env: NodeJS.ProcessEnv,
+  method: string,
+  path: string,
+  body?: Buffer,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const url = new URL((env.DOCKER_HOST ?? '').replace(/^tcp:/, 'http:'));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: body ? { 'Content-Type': 'application/x-tar' } : {},
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
