@@ -1,6 +1,7 @@
 // How fast a pod runs when its image is present, and 100 pods at once. Loose bounds: the numbers
 // themselves are recorded by the benchmark suite, not asserted here.
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { getCluster, type TestCluster } from '../helpers/cluster.ts';
 
@@ -49,8 +50,14 @@ describe('pods: startup and scale', () => {
     }
     const best = Math.min(...timings.slice(1));
     console.log(`pod create → Running: ${timings.map((t) => `${Math.round(t)} ms`).join(', ')} (first is warm-up)`);
-    // Loose: a loaded 2-core CI machine is several times slower than an idle one.
-    assert.ok(best < 5000, `pod took ${Math.round(best)} ms to run (target: about 1 s)`);
+    // Loose, and looser on a loaded machine (other test files share its 2 cores): the benchmark
+    // suite records the number; this only catches a pod start gone pathologically slow.
+    const load = Math.max(1, os.loadavg()[0] / os.availableParallelism());
+    const bound = 5000 * load;
+    assert.ok(
+      best < bound,
+      `pod took ${Math.round(best)} ms to run (target: about 1 s; bound at load ${load.toFixed(1)}/core: ${Math.round(bound)} ms)`,
+    );
   });
 
   it('100 pods at once all reach Succeeded or Running', { timeout: 660_000 }, async () => {
