@@ -185,8 +185,9 @@ export function servicePorts(record: ContainerRecord): ServicePort[] {
       // A malformed key was refused at create; an old record may still carry one.
     }
   }
-  return [...keys].sort().map((key) => {
-    const [port, protocol] = parsePortKey(key);
+  const parsed = [...keys].map((key) => parsePortKey(key));
+  parsed.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+  return parsed.map(([port, protocol]) => {
     return {
       name: `${protocol}-${port}`,
       protocol: protocol.toUpperCase() as ServicePort['protocol'],
