@@ -74,6 +74,13 @@ export interface SimCluster {
   startApi(): Promise<void>;
   /** Fault injection: forget the watch history, so watches resuming from an older resourceVersion get 410 Gone. */
   compactWatches(): void;
+  /**
+   * Fault injection: every client watch ends and cannot resume. The API server drops its
+   * connections, the node's Lease is renewed (so the resourceVersion moves past every client's),
+   * the history is compacted, and the API server listens again: a watch resumed from the version a
+   * client last saw gets 410 Gone, and the client has to list again.
+   */
+  expireWatches(): Promise<void>;
   /** Fault injection: pulls of this image (any tag when none is given) fail until cleared; returns a function that clears it. */
   failImagePull(image: string, message?: string): () => void;
   /** Fault injection: node-pressure eviction of a running pod (phase Failed, reason Evicted). */
@@ -332,6 +339,26 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
     writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
     if (options.kubeconfigPath) undo.push(() => rmSync(kubeconfigPath, { force: true }));
 
+    // The node's heartbeat Lease, as the kubelet keeps it; renewing it is a write no client of
+    // badidea watches, which expireWatches() needs.
+    const renewLease = () => {
+      const spec = {
+        holderIdentity: NODE_NAME,
+        leaseDurationSeconds: 40,
+        renewTime: new Date().toISOString().replace('Z', '000Z'),
+      };
+      const lease = store.get('leases', 'kube-node-lease', NODE_NAME);
+      if (lease) store.update('leases', { ...lease, spec: { ...(lease.spec as object), ...spec } });
+      else
+        store.create('leases', {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: NODE_NAME, namespace: 'kube-node-lease' },
+          spec,
+        });
+    };
+    renewLease();
+
     let closing: Promise<void> | undefined;
     const cluster: SimCluster = {
       clusterId,
@@ -360,6 +387,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       stopApi: () => api.stop(),
       startApi: () => api.restart(),
       compactWatches: () => store.compact(),
+      async expireWatches() {
+        await api.stop();
+        try {
+          renewLease();
+          store.compact();
+        } finally {
+          await api.restart();
+        }
+      },
       failImagePull(image, message) {
         const key = dockerImage(image);
         const bare = /[:@]/.test(image.split('/').pop() ?? '') ? key : key.replace(/:latest$/, '');

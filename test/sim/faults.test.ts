@@ -66,6 +66,22 @@ describe('simulated cluster: fault injection', { skip: process.env.BADIDEA_TEST_
     assert.equal(outcome, 410);
   });
 
+  it('expireWatches: open watches end, and resuming from the last version seen gets 410 Gone', async () => {
+    const list = await c.api.request<{ metadata: { resourceVersion: string } }>('GET', path());
+    const rv = list.metadata.resourceVersion;
+    const open = c.api
+      .watchUntil(`${path()}?resourceVersion=${rv}`, () => false, 30_000)
+      .catch((e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 200));
+    await c.sim!.expireWatches();
+    assert.match(String(await open), /ended|ECONNRESET|socket hang up/);
+    const resumed = await c.api
+      .watchUntil<{ code?: number }>(`${path()}?resourceVersion=${rv}`, (type) => type === 'ERROR', 10_000)
+      .then((ev) => ev.object.code)
+      .catch((err: unknown) => (err instanceof KubeError ? err.status : String(err)));
+    assert.equal(resumed, 410);
+  });
+
   it('failImagePull: pulls fail with ErrImagePull until cleared', async () => {
     const clear = c.sim!.failImagePull('busybox');
     try {
