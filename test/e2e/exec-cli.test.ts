@@ -82,13 +82,29 @@ describe('docker exec', () => {
     }
   });
 
-  test('-it in tmux', async () => {
+  test('-it in tmux: a terminal, resized as the window changes, exit code', async () => {
     const t = tmuxSession('/usr/local/bin/docker exec -it ex sh', s.env);
     try {
-      t.send('echo "tty $((6*7))"; stty size; tty');
-      await t.waitFor(/tty 42\s*\n\s*20 100\s*\n\/dev\/pts/, 120_000);
+      t.send('echo "tty $((6*7))"; tty');
+      await t.waitFor(/tty 42\s*\n\/dev\/pts/, 120_000);
+      t.resize(90, 15);
+      await new Promise((r) => setTimeout(r, 1000));
+      t.send('stty size');
+      await t.waitFor(/\n15 90\s*\n/);
       t.send('exit 4');
       await t.waitFor(/EXITED rc=4/);
+    } finally {
+      t.kill();
+    }
+  });
+
+  // Fails on the simulated cluster: a resize that reaches its dockerd before the exec process runs is lost, and
+  // the same size sent again later changes nothing (reported as a simulator issue).
+  test('-it in tmux: the initial terminal size', async () => {
+    const t = tmuxSession('/usr/local/bin/docker exec -it ex sh', s.env);
+    try {
+      t.send('stty size');
+      await t.waitFor(/\n20 100\s*\n/, 60_000);
     } finally {
       t.kill();
     }

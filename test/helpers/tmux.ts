@@ -9,6 +9,8 @@ export interface TmuxSession {
   screen(): string;
   /** Waits until the screen matches (polling the pane: there is no event for it). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resizes the window: the client gets SIGWINCH. */
+  resize(width: number, height: number): void;
   kill(): void;
 }
 
@@ -46,6 +48,9 @@ export function tmuxSession(command: string, env: NodeJS.ProcessEnv, size = { wi
         if (Date.now() > deadline) throw new Error(`screen did not show ${pattern} in time:\n${text}`);
         await new Promise((r) => setTimeout(r, 200));
       }
+    },
+    resize(width, height) {
+      execFileSync('tmux', ['resize-window', '-t', name, '-x', String(width), '-y', String(height)]);
     },
     kill() {
       try {
