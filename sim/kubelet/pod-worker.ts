@@ -169,8 +169,11 @@ export class PodWorker {
       return;
     }
     if (!this.rt) {
+      // The first status (Pending, ContainerCreating, startTime) before the slow sandbox start.
+      this.#write(false);
       const ok = await this.#setUpPod();
       if (!ok) return;
+      this.#write(false);
     } else if (ctx.now() - this.#lastPayloadRefresh > ctx.resyncMs) {
       this.#lastPayloadRefresh = ctx.now();
       await refreshPayloads(this.#volumeContext(this.rt.podIP));

@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   sandboxImage?: string;
   /** Concurrent Docker calls (long-lived streams are not counted). Default 16. */
   maxConcurrent?: number;
+  /** Sandboxes created and started at once. Default 8. */
+  maxConcurrentSandboxes?: number;
 }
 
 export interface SandboxSpec {
@@ -69,6 +71,8 @@ export class DockerRuntime {
   readonly networkName: string;
   readonly sandboxImage: string;
   readonly limiter: Limiter;
+  /** Sandboxes being set up at once: few, so that started pods finish before new ones begin. */
+  readonly sandboxLimiter: Limiter;
   #subnet?: string;
   #eventStream?: Readable;
   #createdNetwork = false;
@@ -79,11 +83,12 @@ export class DockerRuntime {
     this.networkName = options.networkName ?? `badidea-sim-${options.clusterId}`;
     this.sandboxImage = options.sandboxImage ?? 'busybox:latest';
     this.limiter = new Limiter(options.maxConcurrent ?? 16);
+    this.sandboxLimiter = new Limiter(options.maxConcurrentSandboxes ?? 8);
     this.#subnet = options.subnet;
   }
 
-  #call<T>(fn: () => Promise<T>): Promise<T> {
-    return this.limiter.run(fn);
+  #call<T>(fn: () => Promise<T>, urgent = true): Promise<T> {
+    return this.limiter.run(fn, urgent);
   }
 
   /** Removes this cluster's leftovers from an earlier run, then ensures the pod network exists. */
@@ -189,29 +194,37 @@ export class DockerRuntime {
     });
   }
 
-  async createSandbox(spec: SandboxSpec): Promise<{ id: string; ip: string }> {
+  createSandbox(spec: SandboxSpec): Promise<{ id: string; ip: string }> {
+    return this.sandboxLimiter.run(() => this.#createSandbox(spec));
+  }
+
+  async #createSandbox(spec: SandboxSpec): Promise<{ id: string; ip: string }> {
     const name = sandboxName(spec.pod, spec.attempt);
-    const container = await this.#createNamed({
-      name,
-      Image: dockerImage(this.sandboxImage),
-      Entrypoint: ['sleep'],
-      Cmd: ['2147483647'],
-      Hostname: spec.hostname,
-      Domainname: spec.domainname,
-      Labels: podLabels(this.clusterId, spec.pod, 'sandbox', 'POD', spec.attempt),
-      HostConfig: {
-        Init: true,
-        NetworkMode: this.networkName,
-        IpcMode: 'shareable',
-        LogConfig: { Type: 'none', Config: {} },
-        Mounts: (spec.holdVolumes ?? []).map((v) => ({
-          Type: 'volume' as const,
-          Source: v,
-          Target: `/.sim-volumes/${v}`,
-        })),
+    const container = await this.#createNamed(
+      {
+        name,
+        Image: dockerImage(this.sandboxImage),
+        Entrypoint: ['sleep'],
+        Cmd: ['2147483647'],
+        Hostname: spec.hostname,
+        Domainname: spec.domainname,
+        Labels: podLabels(this.clusterId, spec.pod, 'sandbox', 'POD', spec.attempt),
+        HostConfig: {
+          Init: true,
+          NetworkMode: this.networkName,
+          IpcMode: 'shareable',
+          LogConfig: { Type: 'none', Config: {} },
+          Mounts: (spec.holdVolumes ?? []).map((v) => ({
+            Type: 'volume' as const,
+            Source: v,
+            Target: `/.sim-volumes/${v}`,
+          })),
+        },
       },
-    });
-    await this.#call(() => container.start());
+      false,
+    );
+    // A sandbox start waits for the containers of pods that already have one (see Limiter).
+    await this.#call(() => container.start(), false);
     const info = await this.#call(() => container.inspect());
     const ip = info.NetworkSettings.Networks[this.networkName]?.IPAddress ?? '';
     return { id: container.id, ip };
@@ -222,13 +235,13 @@ export class DockerRuntime {
   }
 
   /** Creates; a leftover with the same name (409) is removed and the create retried. */
-  async #createNamed(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  async #createNamed(options: Docker.ContainerCreateOptions, urgent = true): Promise<Docker.Container> {
     try {
-      return await this.#call(() => this.docker.createContainer(options));
+      return await this.#call(() => this.docker.createContainer(options), urgent);
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 409 || !options.name) throw err;
       await this.remove(options.name);
-      return this.#call(() => this.docker.createContainer(options));
+      return this.#call(() => this.docker.createContainer(options), urgent);
     }
   }
 
