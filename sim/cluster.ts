@@ -120,6 +120,14 @@ function installSignalHandlers(): void {
   process.on('SIGTERM', onSignal);
 }
 
+/** An image reference without its tag and digest: `127.0.0.1:5000/x/y:1@sha256:…` → `127.0.0.1:5000/x/y`. */
+function untagged(ref: string): string {
+  const noDigest = ref.split('@')[0];
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
 let exitHookInstalled = false;
 
 /** On an exit that skipped close(): remove the Docker objects synchronously (sockets and addresses die with the process and the bridge). */
@@ -174,7 +182,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
     const pull = runtime.pullImage.bind(runtime);
     runtime.pullImage = async (ref: string, auth?: RegistryAuth) => {
       const image = dockerImage(ref);
-      const message = failing.get(image) ?? failing.get(image.replace(/[:@].*$/, ''));
+      const message = failing.get(image) ?? failing.get(untagged(image));
       if (message !== undefined) throw new Error(message);
       return pull(ref, auth);
     };
@@ -398,7 +406,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       },
       failImagePull(image, message) {
         const key = dockerImage(image);
-        const bare = /[:@]/.test(image.split('/').pop() ?? '') ? key : key.replace(/:latest$/, '');
+        const bare = /[:@]/.test(image.split('/').pop() ?? '') ? key : untagged(key);
         failing.set(bare, message ?? `failed to pull and unpack image "${key}": injected failure`);
         return () => failing.delete(bare);
       },
