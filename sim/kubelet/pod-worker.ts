@@ -34,6 +34,7 @@ export class PodWorker {
   #died = new Set<string>();
   #onFinished: () => void;
   #lastPayloadRefresh = 0;
+  #lastFullCheck = 0;
   #done: Promise<void>;
   #resolveDone!: () => void;
 
@@ -266,20 +267,22 @@ export class PodWorker {
   }
 
   /** Instances reported dead (or, on a periodic resync, all running ones) get their exit recorded. */
-  async #refreshDead(): Promise<void> {
+  async #refreshDead(all = false): Promise<void> {
     if (!this.rt) return;
     const died = this.#died;
     this.#died = new Set();
+    // Death events name the containers to look at; a periodic full look catches a missed event.
+    const full = all || this.#ctx.now() - this.#lastFullCheck >= this.#ctx.resyncMs;
+    if (full) this.#lastFullCheck = this.#ctx.now();
     for (const r of this.records.values()) {
       const i = r.current;
-      if (!i?.running) continue;
+      if (!i?.running || (!full && !died.has(i.id))) continue;
       const s = await this.#ctx.runtime.inspect(i.id);
       if (!s) {
         Object.assign(i, { running: false, exitCode: 137, reason: 'Error', finishedAt: metaTime(this.#ctx.now()) });
         continue;
       }
       if (!s.running) await recordExit(this.#ctx, this.rt, r, s);
-      else died.delete(i.id);
     }
   }
 
@@ -290,7 +293,7 @@ export class PodWorker {
     const rt = this.rt;
     if (rt) {
       rt.pod = this.pod;
-      await this.#refreshDead();
+      await this.#refreshDead(true);
       const running = [...this.records.values()].filter((r) => r.current?.running);
       const sidecars = running.filter((r) => r.kind === 'init').reverse();
       const regular = running.filter((r) => r.kind === 'app');
