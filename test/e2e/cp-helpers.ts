@@ -2,7 +2,9 @@
 // the docker CLI with stdin/binary stdout, tar helpers (tar-stream) and raw HTTP requests.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { DOCKER, docker, startBadidea } from '../helpers/badidea.ts';
 import { getCluster } from '../helpers/cluster.ts';
@@ -150,5 +152,111 @@ export function raw(
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** Resident memory of a process now and its peak so far (VmRSS, VmHWM), in bytes. */
+export function processMemory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Samples a process's RSS every 50 ms until stopped; returns the highest sample. */
+export function rssSampler(pid: number): { stop(): number } {
+  let max = processMemory(pid).rss;
+  const timer = setInterval(() => {
+    try {
+      max = Math.max(max, processMemory(pid).rss);
+    } catch {
+      // the process is gone
+    }
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return max;
+    },
+  };
+}
+
+/** A tar stream with one file `name` of `bytes` bytes, generated as it is read (never held). */
+export function syntheticTar(name: string, bytes: number): Readable {
+  const header = tarHeader(name, bytes);
+  const block = Buffer.alloc(1024 * 1024, 0x61);
+  async function* gen() {
+    yield header;
+    let left = bytes;
+    while (left > 0) {
+      const n = Math.min(left, block.length);
+      left -= n;
+      yield n === block.length ? block : block.subarray(0, n);
+    }
+    const pad = (512 - (bytes % 512)) % 512;
+    yield Buffer.alloc(pad + 1024);
+  }
+  return Readable.from(gen(), { objectMode: false });
+}
+
+function tarHeader(name: string, size: number): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  h.write(
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+  );
+  h.write('        ', 148);
+  h.write('0', 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return h;
+}
+
+/** PUT a stream as the archive body (chunked), resolves with the status and body. */
+export function putStream(
+  env: NodeJS.ProcessEnv,
+  path: string,
+  body: Readable,
+): Promise<{ status: number; body: string }> {
+  const url = new URL((env.DOCKER_HOST ?? '').replace(/^tcp:/, 'http:'));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, method: 'PUT', path, headers: { 'Content-Type': 'application/x-tar' } },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    body.pipe(req);
+  });
+}
+
+/** GET the archive of a path and count its bytes (nothing kept). */
+export function getStreamBytes(env: NodeJS.ProcessEnv, path: string): Promise<{ status: number; bytes: number }> {
+  const url = new URL((env.DOCKER_HOST ?? '').replace(/^tcp:/, 'http:'));
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method: 'GET', path }, (res) => {
+      let bytes = 0;
+      res.on('data', (d: Buffer) => {
+        bytes += d.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }

@@ -7,6 +7,8 @@
 //   - a hard link whose target leaves the target is refused (`invalid hardlink`);
 //   - a symlink whose relative target leaves the target is refused (`invalid symlink`); absolute link targets are
 //     allowed (they resolve inside the container, as in Docker).
+// The messages are moby's (dockerd wraps them as a 500 `Error processing tar file(exit status 1): …` after
+// extracting the entries before the bad one; badidea answers 400 and extracts nothing).
 // Owners are kept numerically (uname/gname are dropped so tar cannot map them by name: Docker extracts by uid/gid)
 // unless an owner override is given (copyUIDGID). Why re-pack instead of passing the bytes through: the headers
 // must be checked before the bytes are forwarded, names may need rewriting (rebasing for copies before start,
@@ -82,7 +84,7 @@ export function checkEntry(header: Header, o: GuardOptions): Header {
     if (!link.startsWith('/')) {
       const resolved = posix.normalize(posix.join(posix.dirname(name), link));
       if (resolved === '..' || resolved.startsWith('../')) {
-        throw new ArchiveRejected(`invalid symlink ${quote(header.name)} -> ${quote(link)}`);
+        throw new ArchiveRejected(`invalid symlink ${quote(posix.join(o.target, name))} -> ${quote(link)}`);
       }
     }
   }
@@ -121,6 +123,13 @@ export function guardArchive(input: Readable, o: GuardOptions): Readable {
     } catch (err) {
       stream.resume();
       fail(err as Error);
+      return;
+    }
+    if (o.rebase !== undefined && cleanEntryName(header.name) === '.') {
+      // The archive's root directory is the target itself, which exists: its mode and owner are not the archive's
+      // to change (extracted at `/`, it would chmod the target, or `/`). The staged path drops it the same way.
+      stream.resume();
+      stream.on('end', () => next());
       return;
     }
     const sink = pack.entry(out as tar.Header, (err) => {
