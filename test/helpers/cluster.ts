@@ -9,7 +9,7 @@
 // Namespaces are created through the API and deleted (without waiting) when the test stops.
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SimCluster } from '../../sim/cluster.ts';
 import { type KubeClient, kubeClient } from './kube-client.ts';
 
@@ -117,7 +117,14 @@ export async function getCluster(): Promise<TestCluster> {
     kind: s.kind,
     sim: s.sim,
     api: s.api,
-    kubectl: (args, options) => runKubectl(s.kubeconfig, namespace, args, options),
+    kubectl: (args, options) =>
+      // A simulated cluster's discovery cache lives (and goes) with it: ports are reused across runs.
+      runKubectl(
+        s.kubeconfig,
+        namespace,
+        s.sim ? ['--cache-dir', join(dirname(s.kubeconfig), 'kube-cache'), ...args] : args,
+        options,
+      ),
     async stop() {
       if (stopped) return;
       stopped = true;
