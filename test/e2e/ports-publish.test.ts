@@ -9,8 +9,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { docker } from '../helpers/badidea.ts';
-import { type ContainersSetup, dockerOk, setupContainers } from '../helpers/containers.ts';
+import { type BadideaServer, docker, startBadidea } from '../helpers/badidea.ts';
+import { getCluster, type TestCluster } from '../helpers/cluster.ts';
+import { dockerOk, MIRROR } from '../helpers/containers.ts';
 
 const PAGE = 'hello from a published port';
 /** busybox httpd serving one page on port 80 (the image has no EXPOSE). */
@@ -86,11 +87,55 @@ function hostPortOf(portLine: string): number {
   return Number(m[1]);
 }
 
+interface Setup {
+  cluster: TestCluster;
+  server: BadideaServer;
+  env: NodeJS.ProcessEnv;
+  /** SIGKILL (no shutdown) and a new server on the same namespace. */
+  restartServer(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Like setupContainers, with a generous start bound (a loaded machine starts node slowly). */
+async function setupPorts(args: string[]): Promise<Setup> {
+  const cluster = await getCluster();
+  const start = () =>
+    startBadidea({
+      kubeconfig: cluster.kubeconfig,
+      namespace: cluster.namespace,
+      args: ['--registry-mirror', MIRROR, ...args],
+      startTimeoutMs: 120_000,
+    });
+  const setup: Setup = {
+    cluster,
+    server: await start(),
+    env: {},
+    async restartServer() {
+      const p = setup.server.process;
+      if (p.exitCode === null && p.signalCode === null) {
+        const exited = new Promise((r) => p.once('exit', r));
+        p.kill('SIGKILL');
+        await exited;
+      }
+      setup.server = await start();
+      setup.env = { ...setup.env, DOCKER_HOST: setup.server.dockerHost };
+    },
+    async stop() {
+      await setup.server.stop();
+      await cluster.stop();
+    },
+  };
+  setup.env = setup.server.env;
+  const pull = await docker(['pull', 'busybox'], setup.env, 180_000);
+  if (pull.code !== 0) throw new Error(`docker pull busybox failed: ${pull.stderr}`);
+  return setup;
+}
+
 for (const mode of ['direct', 'port-forward'] as const) {
   describe(`published ports (--port-mode ${mode})`, () => {
-    let s: ContainersSetup;
+    let s: Setup;
     before(async () => {
-      s = await setupContainers(['--port-mode', mode]);
+      s = await setupPorts(['--port-mode', mode]);
     });
     after(() => s?.stop());
 
@@ -147,7 +192,14 @@ for (const mode of ['direct', 'port-forward'] as const) {
       assert.equal((await getPage(port)).trim(), PAGE);
 
       await s.restartServer();
-      assert.equal(hostPortOf(await dockerOk(['port', 'rnd', '80/tcp'], s.env)), port, 'same port after a restart');
+      // The new server answers 503 while its cache loads: ask until it has.
+      let after = '';
+      for (let i = 0; i < 120 && !after; i++) {
+        const r = await docker(['port', 'rnd', '80/tcp'], s.env);
+        if (r.code === 0) after = r.stdout;
+        else await delay(500);
+      }
+      assert.equal(hostPortOf(after), port, 'same port after a restart');
       assert.equal((await getPage(port)).trim(), PAGE, 'the listener is back after a badidea restart');
       await dockerOk(['rm', '-f', 'rnd'], s.env, 120_000);
       assert.ok(await refusedWithin(port));
