@@ -336,6 +336,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       view,
       addresses: bridgeAddresses(net.bridge),
       serviceCIDR: net.serviceCIDR,
+      backendCIDRs: [net.podSubnet, '127.0.0.0/8'],
       log,
     });
     undo.push(() => proxy.close());

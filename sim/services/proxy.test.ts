@@ -67,7 +67,13 @@ describe('service proxy', () => {
       metadata: { name: 'outside', namespace: 'ns' },
       spec: { clusterIP: '127.0.63.10', selector: { app: 'echo' }, ports: [{ port: 18081, targetPort: 'web' }] },
     });
-    proxy = startServiceProxy({ view, addresses: noAddresses(), serviceCIDR: '127.0.62.0/24', udpIdleMs: 200 });
+    proxy = startServiceProxy({
+      view,
+      addresses: noAddresses(),
+      serviceCIDR: '127.0.62.0/24',
+      backendCIDRs: ['127.0.61.0/24'],
+      udpIdleMs: 200,
+    });
     await proxy.ready();
   });
   after(async () => {
@@ -122,6 +128,19 @@ describe('service proxy', () => {
         c.close();
       }
     });
+  });
+
+  it('connects to no endpoint outside its backend ranges', async () => {
+    await backend('127.0.64.1', 18080, 'outside');
+    store.create('services', {
+      metadata: { name: 'manual', namespace: 'ns' },
+      spec: { clusterIP: '127.0.62.12', ports: [{ port: 18081 }] },
+    });
+    store.create('endpoints', {
+      metadata: { name: 'manual', namespace: 'ns' },
+      subsets: [{ addresses: [{ ip: '127.0.64.1' }], ports: [{ port: 18080 }] }],
+    });
+    await eventually(() => assert.rejects(fetchOnce('127.0.62.12', 18081), /ECONNRESET/));
   });
 
   it('stops serving a deleted service', async () => {

@@ -14,6 +14,11 @@ export interface ServiceProxyOptions {
   addresses: AddressManager;
   /** Only cluster IPs in this range are proxied: the simulator serves no address it did not allocate. */
   serviceCIDR: string;
+  /**
+   * Only endpoints in these ranges are connected to (the pod network, loopback): an Endpoints object
+   * naming any other address (a selector-less Service's) must not make the host send traffic off the machine.
+   */
+  backendCIDRs: string[];
   log?: (msg: string) => void;
   /** How long a UDP client's relay lives without traffic. */
   udpIdleMs?: number;
@@ -39,6 +44,7 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
   const rr = new Map<string, number>();
   const affinity = new Map<string, { backend: string; until: number }>();
   const chains = new Map<string, Promise<void>>();
+  const refused = new Set<string>();
   let closed = false;
 
   /** The ready backends of a service port, as ip:port strings. */
@@ -51,6 +57,11 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
     const out: string[] = [];
     for (const b of view.backends(svc)) {
       if (!b.ready) continue;
+      if (!options.backendCIDRs.some((cidr) => inCidr(b.ip, cidr))) {
+        if (!refused.has(b.ip)) log(`services: ${svcKey}: endpoint ${b.ip} is outside the cluster; not proxied`);
+        refused.add(b.ip);
+        continue;
+      }
       const port = backendPort(b, sp);
       if (port !== undefined) out.push(`${b.ip}:${port}`);
     }
