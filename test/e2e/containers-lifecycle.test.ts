@@ -150,7 +150,7 @@ describe('container lifecycle with the docker CLI', () => {
     const clash = await docker(['rename', 'beta', 'alpha'], s.env);
     assert.equal(clash.code, 1);
     assert.equal(
-      clash.stderr.trim(),
+      clash.stderr.split('\n')[0],
       `Error response from daemon: Error when allocating new name: Conflict. The container name "/alpha" is already in use by container "${a}". You have to remove (or rename) that container to be able to reuse that name.`,
     );
     await dockerOk(['rename', 'beta', 'gamma'], s.env);
@@ -237,5 +237,49 @@ describe('container lifecycle with the docker CLI', () => {
     assert.equal(e.code, 1);
     assert.match(e.stderr, /docker cp/);
     await dockerOk(['rm', '-f', id], s.env);
+  });
+
+  test('docker events: live stream and replay with since/until and filters', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const fmt = '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes "exitCode"}}';
+    // A live stream, ended by --until in the future.
+    const until = String(Math.floor(Date.now() / 1000) + 40);
+    const live = docker(['events', '--filter', 'container=evt', '--format', fmt, '--until', until], s.env, 60_000);
+    await dockerOk(['run', '-d', '--name', 'evt', 'busybox', 'sleep', '300'], s.env, 120_000);
+    await dockerOk(['stop', '-t', '1', 'evt'], s.env);
+    await dockerOk(['rm', 'evt'], s.env);
+    const replay = await dockerOk(
+      [
+        'events',
+        '--since',
+        since,
+        '--until',
+        String(Math.floor(Date.now() / 1000) + 1),
+        '--filter',
+        'container=evt',
+        '--format',
+        fmt,
+      ],
+      s.env,
+    );
+    const actions = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => l.trim());
+    assert.deepEqual(actions(replay), [
+      'container create evt',
+      'container start evt',
+      'container kill evt',
+      'container die evt 137',
+      'container stop evt',
+      'container destroy evt',
+    ]);
+    const streamed = await live;
+    assert.equal(streamed.code, 0, streamed.stderr);
+    assert.deepEqual(actions(streamed.stdout), actions(replay));
+    const bad = await docker(['events', '--filter', 'nope=1', '--until', since], s.env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /invalid filter 'nope'/);
   });
 });

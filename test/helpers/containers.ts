@@ -22,6 +22,8 @@ export async function setupContainers(args: string[] = []): Promise<ContainersSe
       kubeconfig: cluster.kubeconfig,
       namespace: cluster.namespace,
       args: ['--registry-mirror', MIRROR, ...args],
+      // A loaded test machine can take a while to load the server's modules.
+      startTimeoutMs: 90_000,
     });
   let server = await start();
   const setup: ContainersSetup = {
