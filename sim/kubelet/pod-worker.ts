@@ -242,16 +242,21 @@ export class PodWorker {
       this.kick(ctx.resyncMs);
       return false;
     }
-    await fs.writeFile(path.join(podDir, 'etc-hosts'), hostsFile(pod, sandbox.ip, domain));
+    await fs.writeFile(
+      path.join(podDir, 'etc-hosts'),
+      hostsFile(pod, pod.spec.hostNetwork ? ctx.hostIP : sandbox.ip, domain),
+    );
     const resolv = resolvConf(pod, ctx.dns);
     let resolvPath: string | undefined;
     if (resolv !== undefined) {
       resolvPath = path.join(podDir, 'resolv.conf');
       await fs.writeFile(resolvPath, resolv);
     }
-    this.rt = { pod, podDir, sandboxId: sandbox.id, podIP: sandbox.ip, volumes: new Map(), resolvPath };
+    // hostNetwork pods have the node's IP (their containers use Docker's host network).
+    const podIP = pod.spec.hostNetwork ? ctx.hostIP : sandbox.ip;
+    this.rt = { pod, podDir, sandboxId: sandbox.id, podIP, volumes: new Map(), resolvPath };
     try {
-      this.rt.volumes = await setupVolumes(this.#volumeContext(sandbox.ip));
+      this.rt.volumes = await setupVolumes(this.#volumeContext(podIP));
       this.#lastPayloadRefresh = ctx.now();
     } catch (err) {
       if (!(err instanceof VolumeError)) throw err;
