@@ -28,6 +28,7 @@ import {
   removeLeftovers,
 } from './services/network.ts';
 import { startServiceProxy } from './services/proxy.ts';
+import { createKubernetesService, createSystemEndpoints, renewNodeLease } from './services/system-objects.ts';
 import { watchClusterView } from './services/view.ts';
 import { bootstrap, NODE_NAME } from './store/bootstrap.ts';
 import { MemoryStore } from './store/memory-store.ts';
@@ -211,93 +212,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
       log,
     });
     undo.push(() => api.close());
-    store.create('services', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        labels: { component: 'apiserver', provider: 'kubernetes' },
-      },
-      spec: {
-        clusterIP: net.firstServiceIP,
-        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: api.port }],
-      },
-    });
+    createKubernetesService(store, net.firstServiceIP, api.port);
     bootstrap(store, { nodeName: NODE_NAME, nodeIP: net.gateway, apiServerPort: api.port });
-    // What the API server's endpoint reconciler maintains. The address is the loopback one the API
-    // server listens on: pods reach it through the `kubernetes` cluster IP, whose proxy runs on the host.
-    store.create('endpoints', {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
-      },
-      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: api.port, protocol: 'TCP' }] }],
-    });
-    store.create('endpointslices', {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        labels: {
-          'kubernetes.io/service-name': 'kubernetes',
-          'endpointslice.kubernetes.io/managed-by': 'sim-apiserver',
-        },
-      },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true, serving: true, terminating: false } }],
-      ports: [{ name: 'https', port: api.port, protocol: 'TCP' }],
-    });
-
-    // kube-dns in kube-system, as kubeadm makes it: pods' resolv.conf names its cluster IP, and the
-    // service proxy relays to the DNS server on the gateway, its one endpoint.
-    store.create('services', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: 'kube-dns',
-        namespace: 'kube-system',
-        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
-      },
-      spec: {
-        clusterIP: net.dnsServiceIP,
-        ports: [
-          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
-          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
-        ],
-      },
-    });
-    const dnsPorts = [
-      { name: 'dns', port: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
-    ];
-    store.create('endpoints', {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-      subsets: [{ addresses: [{ ip: net.gateway, nodeName: NODE_NAME }], ports: dnsPorts }],
-    });
-    store.create('endpointslices', {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: 'kube-dns',
-        namespace: 'kube-system',
-        labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'sim' },
-      },
-      addressType: 'IPv4',
-      endpoints: [
-        {
-          addresses: [net.gateway],
-          conditions: { ready: true, serving: true, terminating: false },
-          nodeName: NODE_NAME,
-        },
-      ],
-      ports: dnsPorts,
+    createSystemEndpoints(store, {
+      apiPort: api.port,
+      dnsServiceIP: net.dnsServiceIP,
+      dnsServerIP: net.gateway,
+      nodeName: NODE_NAME,
     });
 
     await kubelet.start();
@@ -348,24 +269,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
     writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
     if (options.kubeconfigPath) undo.push(() => rmSync(kubeconfigPath, { force: true }));
 
-    // The node's heartbeat Lease, as the kubelet keeps it; renewing it is a write no client of
-    // badidea watches, which expireWatches() needs.
-    const renewLease = () => {
-      const spec = {
-        holderIdentity: NODE_NAME,
-        leaseDurationSeconds: 40,
-        renewTime: new Date().toISOString().replace('Z', '000Z'),
-      };
-      const lease = store.get('leases', 'kube-node-lease', NODE_NAME);
-      if (lease) store.update('leases', { ...lease, spec: { ...(lease.spec as object), ...spec } });
-      else
-        store.create('leases', {
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name: NODE_NAME, namespace: 'kube-node-lease' },
-          spec,
-        });
-    };
+    const renewLease = () => renewNodeLease(store, NODE_NAME);
     renewLease();
 
     let closing: Promise<void> | undefined;
