@@ -30,6 +30,12 @@ export interface Config {
   startTimeoutMs: number;
   /** How published ports reach pods: direct TCP to the pod IP, the port-forward API, or auto (probe). */
   portMode: 'auto' | 'direct' | 'port-forward';
+  /** Claims of new volumes: size (a Kubernetes quantity), StorageClass ('' = the cluster's default), access mode. */
+  volumes: {
+    size: string;
+    storageClass: string;
+    accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadWriteOncePod' | 'ReadOnlyMany';
+  };
   registry: RegistryOptions;
 }
 
@@ -143,6 +149,27 @@ export const FLAGS: readonly FlagSpec[] = [
     arg: 'MODE',
     help: 'how published ports (-p) reach pods: direct (TCP to the pod IP, in-cluster), port-forward (the Kubernetes API), or auto (direct when pod IPs answer; default)',
   },
+  {
+    name: 'volume-size',
+    env: 'BADIDEA_VOLUME_SIZE',
+    type: 'string',
+    arg: 'QUANTITY',
+    help: 'size of the PersistentVolumeClaim of a volume created without -o size= (default 1Gi)',
+  },
+  {
+    name: 'volume-storage-class',
+    env: 'BADIDEA_VOLUME_STORAGE_CLASS',
+    type: 'string',
+    arg: 'NAME',
+    help: "StorageClass of volumes created without -o storageclass= (default: the cluster's default StorageClass)",
+  },
+  {
+    name: 'volume-access-mode',
+    env: 'BADIDEA_VOLUME_ACCESS_MODE',
+    type: 'string',
+    arg: 'MODE',
+    help: 'access mode of new volumes: ReadWriteOnce (default; containers sharing a volume must run on one node), ReadWriteMany, ReadWriteOncePod',
+  },
   ...REGISTRY_FLAGS,
 ];
 
@@ -233,6 +260,17 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, io: ConfigIo
     throw new ConfigError('--port-mode must be one of auto, direct, port-forward');
   }
 
+  const volumeSize = str('volume-size') ?? '1Gi';
+  if (!/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(volumeSize)) {
+    throw new ConfigError(`--volume-size must be a Kubernetes quantity such as 1Gi or 500Mi, not "${volumeSize}"`);
+  }
+  const accessMode = str('volume-access-mode') ?? 'ReadWriteOnce';
+  if (!['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod', 'ReadOnlyMany'].includes(accessMode)) {
+    throw new ConfigError(
+      '--volume-access-mode must be one of ReadWriteOnce, ReadWriteMany, ReadWriteOncePod, ReadOnlyMany',
+    );
+  }
+
   const logLevel = (str('log-level') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -252,6 +290,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, io: ConfigIo
       shutdownTimeoutMs: parseSeconds(str('shutdown-timeout') ?? '10') * 1000,
       startTimeoutMs: parseSeconds(str('start-timeout') ?? '120') * 1000,
       portMode,
+      volumes: {
+        size: volumeSize,
+        storageClass: str('volume-storage-class') ?? '',
+        accessMode: accessMode as Config['volumes']['accessMode'],
+      },
       registry: parseRegistry(values, env, io),
     },
   };

@@ -10,9 +10,11 @@ import { eventRoutes } from './api/events/routes.ts';
 import { execRoutes } from './api/exec/routes.ts';
 import { imageRoutes } from './api/images/routes.ts';
 import { systemRoutes } from './api/system/routes.ts';
+import { volumeRoutes } from './api/volumes/routes.ts';
 import { type Config, ConfigError, helpText, parseConfig } from './config.ts';
 import { createArchiveEngine } from './engine/archive/archive-engine.ts';
 import { ContainersEngine } from './engine/containers/containers-engine.ts';
+import { isActive } from './engine/containers/context.ts';
 import { ContainerLookup } from './engine/containers/lookup.ts';
 import { kubePodExec } from './engine/containers/pod-exec.ts';
 import { Reaper } from './engine/containers/reaper.ts';
@@ -28,6 +30,7 @@ import { Dialer, defaultPublishAddress, PortPublisher } from './engine/ports/ind
 import { KubePodStreams } from './engine/streams/pod-streams.ts';
 import { StreamsEngine } from './engine/streams/streams-engine.ts';
 import { SystemEngine } from './engine/system/system-engine.ts';
+import { VolumesEngine } from './engine/volumes/volumes-engine.ts';
 import { KubeCache } from './kube/cache.ts';
 import { KubeClient } from './kube/client.ts';
 import { KubeConnection } from './kube/connection.ts';
@@ -37,6 +40,7 @@ import { KubeTransport } from './kube/transport.ts';
 import { createLogger } from './log.ts';
 import { RegistryClient } from './registry/client.ts';
 import type { Pod } from './translate/kube-types.ts';
+import { claimNameFor } from './translate/volumes.ts';
 
 const SERVER_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -91,7 +95,26 @@ async function run(config: Config): Promise<void> {
     log: log.child({ component: 'ports' }),
     defaultHostIp: defaultPublishAddress(config.listen),
   });
+  const volumes = new VolumesEngine({
+    client,
+    cache,
+    users: {
+      list: () => {
+        const all = lookup.list();
+        return all.map((c) => ({
+          id: c.id,
+          name: c.name,
+          record: c.record,
+          active: isActive(c),
+        }));
+      },
+    },
+    defaults: config.volumes,
+    log: log.child({ component: 'volumes' }),
+  });
   const containers = new ContainersEngine({
+    volumes,
+    claimNameFor,
     ports,
     client,
     lookup,
@@ -122,6 +145,7 @@ async function run(config: Config): Promise<void> {
   const routes: Route[][] = [
     systemRoutes(system, { serverVersion: SERVER_VERSION, gitCommit: GIT_COMMIT }),
     imageRoutes(images),
+    volumeRoutes(volumes),
     containerStreamRoutes(streams),
     execRoutes(streams.exec),
     containerRoutes(containers),

@@ -119,8 +119,8 @@ export const CONFIG_RULES: FieldRules = {
     },
   },
   Volumes: {
-    fates: ['mapped', 'warning'],
-    doc: 'anonymous volume → `emptyDir` (warning: its data does not outlive the pod, unlike Docker)',
+    fates: ['mapped', 'refused'],
+    doc: 'anonymous volume → a PVC named after the container and path, kept across runs, deleted by `rm -v`; relative paths refused',
     check: (value, ctx) => {
       for (const path of Object.keys(asObject(value, ctx.path))) {
         if (!isAbsolutePath(path)) {

@@ -3,6 +3,7 @@
 import type { EndpointSettings, MountPoint, PortBinding, PortMap } from './docker-types.ts';
 import { collectMounts } from './mounts.ts';
 import type { ContainerRecord } from './record.ts';
+import { anonymousVolumeName } from './volumes.ts';
 
 /** What the engine knows and the record does not: where ports are published, what networks are called. */
 export interface ViewContext {
@@ -58,32 +59,30 @@ export function endpoints(
   return result;
 }
 
+/** Inspect's Mounts as Docker shows them: volumes (anonymous ones by their 64-hex name) and `--mount type=tmpfs`
+ * (Docker leaves `--tmpfs` mounts out). Source is '' (no host path: the data is on a PersistentVolume). */
 export function mountPoints(record: ContainerRecord): MountPoint[] {
-  return collectMounts(record.config, record.hostConfig, []).map((m) =>
-    m.kind === 'volume'
-      ? {
-          Type: 'volume',
-          Name: m.name,
-          Source: '',
-          Destination: m.target,
-          Driver: 'local',
-          Mode: m.readOnly ? 'ro' : '',
-          RW: !m.readOnly,
-          Propagation: '',
-        }
-      : m.kind === 'tmpfs'
-        ? { Type: 'tmpfs', Source: '', Destination: m.target, Mode: '', RW: !m.readOnly, Propagation: '' }
-        : {
-            Type: 'volume',
-            Name: '',
-            Source: '',
-            Destination: m.target,
-            Driver: 'local',
-            Mode: '',
-            RW: true,
-            Propagation: '',
-          },
-  );
+  const out: MountPoint[] = [];
+  for (const m of collectMounts(record.config, record.hostConfig, [])) {
+    if (m.kind === 'tmpfs') {
+      if (!m.fromTmpfsFlag) {
+        out.push({ Type: 'tmpfs', Source: '', Destination: m.target, Mode: '', RW: !m.readOnly, Propagation: '' });
+      }
+      continue;
+    }
+    const named = m.kind === 'volume';
+    out.push({
+      Type: 'volume',
+      Name: named ? m.name : anonymousVolumeName(record.id, m.target),
+      Source: '',
+      Destination: m.target,
+      Driver: 'local',
+      Mode: named && m.readOnly ? 'ro' : '',
+      RW: !(named && m.readOnly),
+      Propagation: '',
+    });
+  }
+  return out;
 }
 
 /** NetworkSettings.Ports: every exposed or bound port of a running container, null where unpublished. */

@@ -77,6 +77,12 @@ const ep = (settings: Body): Body => ({ Image: 'busybox', NetworkingConfig: { En
 
 /** Every refused field: a body (or query) and the exact 400 message. Keyed by the field table's names. */
 const REFUSALS: Record<string, [Body, string, { name?: string; platform?: string }?][]> = {
+  'Config.Volumes': [
+    [
+      img({ Volumes: { data: {} } }),
+      `invalid mount config for type "volume": invalid mount path: 'data' mount path must be absolute`,
+    ],
+  ],
   'query.name': [[img(), 'Invalid container name (a/b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed', { name: 'a/b' }]],
   'query.platform': [
     [img(), 'platform "windows/amd64" is not supported: badidea runs Linux containers', { platform: 'windows/amd64' }],
@@ -495,12 +501,6 @@ const WARNINGS: Record<string, [Body, string, { name?: string; platform?: string
     ],
   ],
   'Config.ArgsEscaped': [[img({ ArgsEscaped: true }), 'ArgsEscaped has no effect: it only applies to Windows']],
-  'Config.Volumes': [
-    [
-      img({ Volumes: { '/data': {} } }),
-      'anonymous volume /data lives as long as the pod: its data is lost when the container restarts or is recreated; use a named volume (-v NAME:/data) to keep it',
-    ],
-  ],
   'Config.NetworkDisabled': [
     [img({ NetworkDisabled: true }), 'NetworkDisabled has no effect: every pod is on the cluster network'],
   ],

@@ -92,13 +92,8 @@ export function validateCreateRequest(body: unknown, query: CreateQuery, options
 
   const restartPolicy = parseRestartPolicy(hostConfig.RestartPolicy);
   checkAutoRemove(hostConfig.AutoRemove === true, restartPolicy);
-  for (const m of collectMounts(rawConfig, hostConfig, [], () => {})) {
-    if (m.kind === 'anonymous') {
-      make('Config.Volumes').warn(
-        `anonymous volume ${m.target} lives as long as the pod: its data is lost when the container restarts or is recreated; use a named volume (-v NAME:${m.target}) to keep it`,
-      );
-    }
-  }
+  // Anonymous volumes are claims that live as long as the container (src/translate/volumes.ts): no warning.
+  collectMounts(rawConfig, hostConfig, [], () => {});
 
   const config: ContainerConfig = {};
   for (const [key, value] of Object.entries(rawConfig)) {

@@ -7,7 +7,7 @@ import { parseDockerSize } from './units.ts';
 
 export type MountSpec =
   | { kind: 'volume'; name: string; target: string; readOnly: boolean; subPath?: string }
-  | { kind: 'tmpfs'; target: string; readOnly: boolean; sizeBytes?: number }
+  | { kind: 'tmpfs'; target: string; readOnly: boolean; sizeBytes?: number; fromTmpfsFlag?: boolean }
   | { kind: 'anonymous'; target: string };
 
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -134,7 +134,7 @@ export function parseTmpfs(target: string, options: string, warn: (message: stri
   if (ignored.length > 0) {
     warn(`tmpfs options ${ignored.join(',')} for ${target} have no effect: Kubernetes memory volumes only take a size`);
   }
-  return { kind: 'tmpfs', target, readOnly, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+  return { kind: 'tmpfs', target, readOnly, ...(sizeBytes !== undefined ? { sizeBytes } : {}), fromTmpfsFlag: true };
 }
 
 export function volumeDriverRefusal(driver: string): never {

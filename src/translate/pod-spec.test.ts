@@ -7,6 +7,7 @@ import { newContainer, nextGeneration, tombstoneGeneration } from './new-contain
 import { healthcheckProbe, startPatch, stopPatch } from './pod-spec.ts';
 import { groupContainers, readRecord, renamePatch, START_GATE } from './record.ts';
 import { TranslationError } from './translation-error.ts';
+import { anonymousVolumeName } from './volumes.ts';
 
 const ID = `1a3c${'0123456789abcdef'.repeat(3)}abcdef012345`;
 const busybox: ImageConfig = { Cmd: ['sh'], Env: ['PATH=/bin'] };
@@ -202,7 +203,7 @@ describe('newContainer → gated pod', () => {
     assert.deepEqual(pod.spec.containers[0].resources, { limits: { cpu: '500m' } });
   });
 
-  it('an image VOLUME becomes an emptyDir without a warning; a platform picks the architecture', () => {
+  it('an image VOLUME becomes a claim (an anonymous volume) without a warning; a platform picks the architecture', () => {
     const built = newContainer({
       id: ID,
       name: 'pg',
@@ -216,7 +217,9 @@ describe('newContainer → gated pod', () => {
       pod: { claimNameFor: (v) => v },
     });
     assert.deepEqual(built.warnings, []);
-    assert.deepEqual(built.pod.spec.volumes, [{ name: 'anon-0', emptyDir: {} }]);
+    assert.deepEqual(built.pod.spec.volumes, [
+      { name: 'anon-0', persistentVolumeClaim: { claimName: anonymousVolumeName(ID, '/var/lib/postgresql/data') } },
+    ]);
     assert.deepEqual(built.pod.spec.nodeSelector, { 'kubernetes.io/arch': 'arm64' });
   });
 

@@ -22,6 +22,7 @@ import { parseSignal, SIGTERM, signalName } from './signals.ts';
 import { DEFAULT_SYSCTLS, normaliseSysctl } from './sysctls.ts';
 import { bytesQuantity, cpuQuantity, nanosToProbeSeconds, parseDockerSize } from './units.ts';
 
+import { anonymousVolumeName } from './volumes.ts';
 export const DEFAULT_STOP_TIMEOUT = 10;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -125,8 +126,12 @@ function volumesAndMounts(record: ContainerRecord, claimNameFor: (v: string) => 
       mounts.push({ name, mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
     } else {
       const name = `anon-${volumes.length}`;
-      volumes.push({ name, emptyDir: {} });
+      volumes.push({
+        name,
+        persistentVolumeClaim: { claimName: claimNameFor(anonymousVolumeName(record.id, m.target)) },
+      });
       mounts.push({ name, mountPath: m.target });
+      // Anonymous volumes are claims too: they outlive a run (stop/start makes a new pod) until `docker rm -v`.
     }
   }
   const shm = record.hostConfig.ShmSize ?? 0;

@@ -14,6 +14,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { ContainerImage } from '../images/service.ts';
 import type { PortHooks } from '../ports/publisher.ts';
 import type { ContainerLookup, FoundContainer } from './lookup.ts';
+import type { VolumeHooks } from '../volumes/volumes-engine.ts';
 
 export interface ImageResolver {
   /** 404 NotFound `No such image: x` when the image is unknown (the CLI then pulls and retries). */
@@ -41,6 +42,8 @@ export interface ContainersEngineDeps {
   /** Published ports (src/engine/ports): host ports bound at start, recorded on the run's pod. Default: none. */
   ports?: PortHooks;
   /** The PVC name of a named volume (default `vol-<sanitised name>`). */
+  /** Volumes (src/engine/volumes): claims created before a container's pod, checked at start, `rm -v`. Default: none. */
+  volumes?: VolumeHooks;
   claimNameFor?: (volume: string) => string;
   now?: () => number;
   randomBytes?: () => Uint8Array;
@@ -92,6 +95,11 @@ export function engineContext(d: ContainersEngineDeps): EngineContext {
     claimNameFor,
     now: d.now ?? Date.now,
     randomBytes: d.randomBytes ?? (() => new Uint8Array(randomBytes(32))),
+    volumes: d.volumes ?? {
+      prepare: async () => ({ warnings: [], rollback: async () => {} }),
+      checkStart: async () => {},
+      removeAnonymous: async () => {},
+    },
     random: d.random ?? Math.random,
     podOptions(record) {
       const secrets = (lookup.containerPods(record.id)[0]?.spec.imagePullSecrets ?? []).map((s) => s.name);

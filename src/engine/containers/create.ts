@@ -55,7 +55,14 @@ export async function createContainer(
       },
     }),
   );
-  await ctx.createPod(built.pod);
+  // Volumes first (named ones created implicitly, as dockerd does; anonymous ones for this container).
+  const volumes = await ctx.volumes.prepare(built.record);
+  try {
+    await ctx.createPod(built.pod);
+  } catch (err) {
+    await volumes.rollback();
+    throw err;
+  }
   try {
     await ctx.lookup.waitFor(id, (c) => (c ? true : undefined), {
       timeoutMs: ctx.cacheTimeoutMs,
@@ -64,6 +71,7 @@ export async function createContainer(
   } catch (err) {
     await ctx.deletePod(built.pod.metadata.name ?? '').catch(() => {});
     throw err;
+    await volumes.rollback();
   }
-  return { Id: id, Warnings: built.warnings };
+  return { Id: id, Warnings: [...built.warnings, ...volumes.warnings] };
 }

@@ -51,7 +51,8 @@ export class Reaper {
       const ended = s.status === 'exited' || s.status === 'dead';
       const failedStart = s.status === 'created' && s.error !== '' && isTerminal(c.current);
       if (ended || failedStart) {
-        this.#run(c.id, 'auto-remove', () => deleteContainer(this.#ctx, c));
+        // Docker's --rm removes the container's anonymous volumes too.
+        this.#run(c.id, 'auto-remove', () => deleteContainer(this.#ctx, c, true));
         return;
       }
     }

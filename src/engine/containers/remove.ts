@@ -24,16 +24,17 @@ export async function removeContainer(
       `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
     );
   }
-  await deleteContainer(ctx, c);
+  await deleteContainer(ctx, c, o.volumes);
 }
 
-/** Deletes every pod of the container and waits until the cache shows none. */
-export async function deleteContainer(ctx: EngineContext, c: FoundContainer): Promise<void> {
+/** Deletes every pod of the container and waits until the cache shows none; `volumes`: its anonymous volumes too. */
+export async function deleteContainer(ctx: EngineContext, c: FoundContainer, volumes = false): Promise<void> {
   await Promise.all(ctx.lookup.containerPods(c.id).map((p) => ctx.deletePod(p.metadata.name ?? '', 0)));
   await ctx.lookup.waitFor(c.id, (x) => (x ? undefined : true), {
     timeoutMs: ctx.cacheTimeoutMs,
     what: `container ${c.name} to be removed`,
   });
+  if (volumes) await ctx.volumes.removeAnonymous(c.id);
   if (ctx.images.gcPullSecrets) {
     void ctx.images
       .gcPullSecrets()

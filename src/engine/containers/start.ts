@@ -27,6 +27,8 @@ export async function startContainer(ctx: EngineContext, ref: string): Promise<v
   if (s.status === 'created' && s.starting && !isTerminal(c.current)) {
     // Already started and on its way (another client's start, or a pull in progress): wait with it.
   } else {
+    // Its claims exist, can bind and may be shared (a clear 409 instead of a pod that never schedules).
+    await ctx.volumes.checkStart(c.record);
     // Host ports are bound before the run exists ("port is already allocated" leaves the container as it was) and
     // recorded on its pod (src/engine/ports).
     const ports = await ctx.ports.reserve(c);
