@@ -26,6 +26,9 @@ export function networkNames(record: ContainerRecord): string[] {
   for (const name of Object.keys(record.networkingConfig.EndpointsConfig ?? {})) {
     names.add(name === 'default' ? 'bridge' : name);
   }
+  // docker network disconnect of NetworkMode's network (src/translate/networks.ts keeps it here).
+  const detached = (record.networkingConfig as { Detached?: unknown }).Detached;
+  if (Array.isArray(detached)) for (const name of detached) names.delete(name);
   return [...names];
 }
 
@@ -45,7 +48,7 @@ export function endpoints(
       Aliases: configured?.Aliases ?? null,
       MacAddress: '',
       DriverOpts: null,
-      NetworkID: ctx.networkIds?.[name] ?? '',
+      NetworkID: ctx.networkIds?.[name] ?? configured?.NetworkID ?? '',
       EndpointID: '',
       Gateway: '',
       IPAddress: ip,
@@ -53,7 +56,11 @@ export function endpoints(
       IPv6Gateway: '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      DNSNames: null,
+      // Docker's DNSNames: name, aliases, short ID on user networks while running (the default bridge has none).
+      DNSNames:
+        running && name !== 'bridge'
+          ? [...new Set([record.name, ...(configured?.Aliases ?? []), record.id.slice(0, 12)])]
+          : null,
     };
   }
   return result;

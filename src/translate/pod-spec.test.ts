@@ -175,7 +175,8 @@ describe('newContainer → gated pod', () => {
     ]);
     assert.deepEqual(pod.spec.dnsConfig, {
       nameservers: ['1.1.1.1'],
-      searches: ['example.com'],
+      // then the container's network-names search domain (docs/networks.md)
+      searches: ['example.com', `bdns-${pod.metadata.labels?.['badidea.dev/id']?.slice(0, 12)}.ns.svc.cluster.local`],
       options: [{ name: 'ndots', value: '2' }, { name: 'rotate' }],
     });
     assert.deepEqual(pod.spec.securityContext?.supplementalGroups, [44]);

@@ -8,6 +8,7 @@ import { parsePortKey } from './field-rules.ts';
 import { podNameFor } from './ids.ts';
 import type { Container, ContainerPort, Pod, Probe, ResourceRequirements, Volume, VolumeMount } from './kube-types.ts';
 import { collectMounts } from './mounts.ts';
+import { dnsSearchDomain, networkLabels } from './networks.ts';
 import { withPreStartCopies } from './pre-start-copies.ts';
 import {
   type ContainerRecord,
@@ -21,8 +22,8 @@ import { parseRestartPolicy, podRestartPolicy } from './restart-policy.ts';
 import { parseSignal, SIGTERM, signalName } from './signals.ts';
 import { DEFAULT_SYSCTLS, normaliseSysctl } from './sysctls.ts';
 import { bytesQuantity, cpuQuantity, nanosToProbeSeconds, parseDockerSize } from './units.ts';
-
 import { anonymousVolumeName } from './volumes.ts';
+
 export const DEFAULT_STOP_TIMEOUT = 10;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -37,6 +38,8 @@ export interface PodBuildOptions {
   stopSignalSupported?: boolean;
   /** The image's own STOPSIGNAL, to warn at create when a different StopSignal cannot be honoured. */
   imageStopSignal?: string;
+  /** The cluster's DNS domain for the network-names search domain (docs/networks.md); default cluster.local. */
+  clusterDomain?: string;
 }
 
 export interface BuiltPod {
@@ -125,13 +128,13 @@ function volumesAndMounts(record: ContainerRecord, claimNameFor: (v: string) => 
       });
       mounts.push({ name, mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
     } else {
+      // Anonymous volumes are claims too: they outlive a run (stop/start makes a new pod) until `docker rm -v`.
       const name = `anon-${volumes.length}`;
       volumes.push({
         name,
         persistentVolumeClaim: { claimName: claimNameFor(anonymousVolumeName(record.id, m.target)) },
       });
       mounts.push({ name, mountPath: m.target });
-      // Anonymous volumes are claims too: they outlive a run (stop/start makes a new pod) until `docker rm -v`.
     }
   }
   const shm = record.hostConfig.ShmSize ?? 0;
@@ -222,9 +225,14 @@ export function buildPod(record: ContainerRecord, options: PodBuildOptions): Bui
     const i = o.indexOf(':');
     return i === -1 ? { name: o } : { name: o.slice(0, i), value: o.slice(i + 1) };
   });
+  // Names on the container's networks resolve through its own headless Service (docs/networks.md).
+  const searches = [
+    ...(h.DnsSearch ?? []),
+    ...(options.namespace ? [dnsSearchDomain(record.id, options.namespace, options.clusterDomain)] : []),
+  ];
   const dnsConfig = {
     ...(h.Dns?.length ? { nameservers: h.Dns } : {}),
-    ...(h.DnsSearch?.length ? { searches: h.DnsSearch } : {}),
+    ...(searches.length ? { searches } : {}),
     ...(dnsOptions.length ? { options: dnsOptions } : {}),
   };
   const groups = (h.GroupAdd ?? []).map(Number);
@@ -236,7 +244,7 @@ export function buildPod(record: ContainerRecord, options: PodBuildOptions): Bui
     metadata: {
       name: podNameFor(record.name, record.id, record.generation),
       ...(options.namespace ? { namespace: options.namespace } : {}),
-      labels: meta.labels,
+      labels: { ...meta.labels, ...networkLabels(record) },
       annotations: { ...(h.Annotations ?? {}), ...meta.annotations },
     },
     spec: {
