@@ -27,6 +27,8 @@ export interface ContainerConfigInput {
   env: [string, string][];
   files: ContainerFiles;
   imageUser?: string;
+  /** Share this container's PID namespace (ephemeral containers with targetContainerName). */
+  targetContainerId?: string;
 }
 
 export function buildContainerConfig(input: ContainerConfigInput): Docker.ContainerCreateOptions {
@@ -69,7 +71,11 @@ export function buildContainerConfig(input: ContainerConfigInput): Docker.Contai
   const hostConfig: Docker.HostConfig = {
     NetworkMode: pod.spec.hostNetwork ? 'host' : sandbox,
     IpcMode: sandbox,
-    PidMode: pod.spec.shareProcessNamespace ? sandbox : undefined,
+    PidMode: input.targetContainerId
+      ? `container:${input.targetContainerId}`
+      : pod.spec.shareProcessNamespace
+        ? sandbox
+        : undefined,
     Binds: binds,
     Mounts: mounts.length ? mounts : undefined,
     ReadonlyRootfs: !!sc.readOnlyRootFilesystem,

@@ -19,10 +19,20 @@ export interface PodRuntimeState {
   podIP: string;
   volumes: Map<string, PreparedVolume>;
   resolvPath?: string;
+  /** Running container ids by name, for ephemeral containers' targetContainerName. */
+  containerIds?: Map<string, string>;
 }
 
 export function fieldPathOf(r: ContainerRecord): string {
-  return `spec.${r.kind === 'init' ? 'initContainers' : 'containers'}{${r.name}}`;
+  const list = r.kind === 'init' ? 'initContainers' : r.kind === 'ephemeral' ? 'ephemeralContainers' : 'containers';
+  return `spec.${list}{${r.name}}`;
+}
+
+/** An ephemeral container's targetContainerName: it shares that container's process namespace. */
+function targetOf(pod: Pod, r: ContainerRecord, st: PodRuntimeState): string | undefined {
+  if (r.kind !== 'ephemeral') return undefined;
+  const target = (pod.spec.ephemeralContainers ?? []).find((c) => c.name === r.name)?.targetContainerName;
+  return target ? st.containerIds?.get(target) : undefined;
 }
 
 function terminationLogPath(st: PodRuntimeState, r: ContainerRecord, attempt: number): string {
@@ -68,6 +78,7 @@ export async function startContainer(ctx: NodeContext, st: PodRuntimeState, r: C
     env,
     files: { hostsPath: path.join(st.podDir, 'etc-hosts'), resolvPath: st.resolvPath, terminationLogPath: logPath },
     imageUser: image.user,
+    targetContainerId: targetOf(pod, r, st),
   });
   let id: string;
   try {

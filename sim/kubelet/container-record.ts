@@ -19,7 +19,7 @@ export interface Instance {
 
 export interface ContainerRecord {
   name: string;
-  kind: 'init' | 'app';
+  kind: 'init' | 'app' | 'ephemeral';
   spec: Container;
   current?: Instance;
   previous?: Instance;
@@ -75,7 +75,7 @@ export function toContainerStatus(r: ContainerRecord, hasInitContainers: boolean
 /** Whether an exited container is to be started again (kubelet ShouldContainerBeRestarted). */
 export function shouldRestart(r: ContainerRecord, podPolicy: string): boolean {
   const cur = r.current;
-  if (!cur || cur.running) return false;
+  if (!cur || cur.running || r.kind === 'ephemeral') return false;
   if (r.kind === 'init') {
     if (r.spec.restartPolicy === 'Always') return true;
     return cur.exitCode !== 0 && podPolicy !== 'Never';

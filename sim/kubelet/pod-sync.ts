@@ -131,6 +131,11 @@ export async function syncContainers(
     else if (shouldRestart(r, policy)) await restartWithBackoff(ctx, rt, r, wake);
     else r.waiting = undefined;
   }
+  // Ephemeral containers start once the pod runs and never restart.
+  rt.containerIds = new Map(
+    all.filter((r) => r.current?.running).map((r) => [r.name, r.current!.id] as [string, string]),
+  );
+  for (const r of all) if (r.kind === 'ephemeral' && !r.current) await start(ctx, rt, r, wake);
   const done = apps.length > 0 && apps.every((r) => r.current && !r.current.running && !shouldRestart(r, policy));
   return { podDone: done };
 }

@@ -64,6 +64,17 @@ export class PodWorker {
     if (pod.metadata.uid !== this.uid) return;
     const deleting = !!pod.metadata.deletionTimestamp !== !!this.pod.metadata.deletionTimestamp;
     this.pod = pod;
+    // Ephemeral containers are only ever appended (pods/ephemeralcontainers).
+    let added = false;
+    for (const c of pod.spec.ephemeralContainers ?? []) {
+      if (this.records.has(c.name)) continue;
+      this.records.set(c.name, { name: c.name, kind: 'ephemeral', spec: c, ready: false, started: false });
+      added = true;
+    }
+    if (added && this.state === 'sync') {
+      this.kick();
+      return;
+    }
     // Our own status writes come back here too; only a deletion needs an immediate sync.
     if (deleting) this.kick();
   }
@@ -301,7 +312,7 @@ export class PodWorker {
       await this.#refreshDead(true);
       const running = [...this.records.values()].filter((r) => r.current?.running);
       const sidecars = running.filter((r) => r.kind === 'init').reverse();
-      const regular = running.filter((r) => r.kind === 'app');
+      const regular = running.filter((r) => r.kind !== 'init');
       await Promise.all(regular.map((r) => killContainer(this.#ctx, rt, r, graceSeconds)));
       for (const r of sidecars) await killContainer(this.#ctx, rt, r, graceSeconds);
       await this.#ctx.runtime.kill(rt.sandboxId);

@@ -108,6 +108,26 @@ describe('kubelet container config and node operations (real dockerd)', () => {
     assert.ok(p.status!.containerStatuses![0].state.terminated);
   });
 
+  it("ephemeral containers: started once, in the target container's process namespace", async () => {
+    node.createPod('debugme', { containers: [sh('app', 'sleep 3600')] });
+    await node.waitPod('debugme', (p) => p.status?.phase === 'Running');
+    const pod = node.getPod('debugme')!;
+    pod.spec.ephemeralContainers = [
+      {
+        name: 'debugger',
+        image: 'busybox:latest',
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sh', '-c', 'ps -o args | grep -q "[s]leep 3600" && sleep 3600'],
+        targetContainerName: 'app',
+      },
+    ];
+    node.store.update('pods', pod, { subresource: 'ephemeralcontainers' } as never);
+    const p = await node.waitPod('debugme', (p) => !!p.status?.ephemeralContainerStatuses?.[0]?.state.running);
+    assert.equal(p.status!.ephemeralContainerStatuses![0].name, 'debugger');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(node.getPod('debugme')!.status!.ephemeralContainerStatuses![0].state.running, 'sees the target process');
+  });
+
   it('OOMKilled when the memory limit is exceeded', async () => {
     node.createPod('oom', {
       restartPolicy: 'Never',

@@ -69,6 +69,11 @@ export function buildPodStatus(input: StatusInput): PodStatus {
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
   else delete status.initContainerStatuses;
   status.containerStatuses = appStatuses;
+  const ephemeral = (pod.spec.ephemeralContainers ?? [])
+    .map((c) => input.records.get(c.name))
+    .filter((r): r is ContainerRecord => !!r)
+    .map((r) => toContainerStatus(r, false));
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
   status.qosClass = old.qosClass ?? qosClass(pod);
   if (input.terminal) {
     status.reason = input.terminal.reason;

@@ -11,7 +11,7 @@ export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
 export const LABEL_POD_NAMESPACE = 'io.kubernetes.pod.namespace';
 export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
 
-export type ContainerKind = 'sandbox' | 'init' | 'app';
+export type ContainerKind = 'sandbox' | 'init' | 'app' | 'ephemeral';
 
 export interface PodIdentity {
   name: string;
