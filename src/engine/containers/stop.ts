@@ -4,7 +4,7 @@
 // records exit 137 and the running pod is deleted at once (its logs go with it). Other signals go in by exec
 // `kill -N 1`.
 
-import { Conflict, InvalidParameter, NotModified } from '../../errors.ts';
+import { Conflict, InvalidParameter, NotFound, NotModified } from '../../errors.ts';
 import { WaitTimeout } from '../../kube/cache.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { ZERO_TIME } from '../../translate/container-state.ts';
@@ -107,7 +107,9 @@ async function killNow(ctx: EngineContext, c: FoundContainer): Promise<void> {
 }
 
 export async function killContainer(ctx: EngineContext, ref: string, rawSignal: string | undefined): Promise<void> {
-  const c = ctx.lookup.findContainer(ref);
+  const c = ctx.lookup.tryFind(ref);
+  // dockerd words this 404 differently from the others.
+  if (!c) throw new NotFound(`Cannot kill container: ${ref}: No such container: ${ref}`);
   const signal = rawSignal === undefined || rawSignal === '' ? SIGKILL : translated(() => parseSignal(rawSignal));
   if (!isActive(c)) throw new Conflict(`Cannot kill container: ${ref}: Container ${c.id} is not running`);
   const delivery = signalDelivery(signal, stopSignalOf(c), c.record.hostConfig.Init === true);
