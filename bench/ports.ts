@@ -84,6 +84,7 @@ try {
       kubeconfig: cluster.kubeconfig,
       namespace: cluster.namespace,
       args: ['--registry-mirror', MIRROR, '--port-mode', mode],
+      startTimeoutMs: 120_000,
     });
     try {
       const pull = await docker(['pull', 'busybox'], server.env, 180_000);
