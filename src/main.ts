@@ -9,6 +9,7 @@ import type { Route } from './api/context.ts';
 import { eventRoutes } from './api/events/routes.ts';
 import { execRoutes } from './api/exec/routes.ts';
 import { imageRoutes } from './api/images/routes.ts';
+import { networkRoutes } from './api/networks/routes.ts';
 import { systemRoutes } from './api/system/routes.ts';
 import { volumeRoutes } from './api/volumes/routes.ts';
 import { type Config, ConfigError, helpText, parseConfig } from './config.ts';
@@ -26,6 +27,8 @@ import { kubeObjectApi } from './engine/images/kube-objects.ts';
 import type { ConfigMap, Secret } from './engine/images/objects.ts';
 import { podImageUsers } from './engine/images/pod-users.ts';
 import { ImageService } from './engine/images/service.ts';
+import { DnsKeeper } from './engine/networks/dns-keeper.ts';
+import { NetworksEngine } from './engine/networks/networks-engine.ts';
 import { Dialer, defaultPublishAddress, PortPublisher } from './engine/ports/index.ts';
 import { KubePodStreams } from './engine/streams/pod-streams.ts';
 import { StreamsEngine } from './engine/streams/streams-engine.ts';
@@ -112,7 +115,10 @@ async function run(config: Config): Promise<void> {
     defaults: config.volumes,
     log: log.child({ component: 'volumes' }),
   });
+  const networks = new NetworksEngine({ client, cache, lookup, log: log.child({ component: 'networks' }) });
+  const dnsKeeper = new DnsKeeper({ cache, client, lookup, networks, log: log.child({ component: 'dns' }) });
   const containers = new ContainersEngine({
+    networks,
     volumes,
     claimNameFor,
     ports,
@@ -149,6 +155,7 @@ async function run(config: Config): Promise<void> {
     containerStreamRoutes(streams),
     execRoutes(streams.exec),
     containerRoutes(containers),
+    networkRoutes(networks),
     archiveRoutes(
       createArchiveEngine({ lookup, client, kc: target.kc, podOptions: (r) => containers.ctx.podOptions(r) }),
     ),
@@ -181,6 +188,7 @@ async function run(config: Config): Promise<void> {
   void containerEvents.start();
   void reaper.start();
   ports.start();
+  dnsKeeper.start();
 
   log.info('badidea started', {
     version: SERVER_VERSION,
@@ -202,6 +210,7 @@ async function run(config: Config): Promise<void> {
     log.info('shutting down', { signal, timeout_ms: config.shutdownTimeoutMs });
     await server.shutdown(config.shutdownTimeoutMs);
     reaper.stop();
+    dnsKeeper.stop();
     await ports.stop();
     containerEvents.stop();
     await cache.stop();

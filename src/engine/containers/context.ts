@@ -12,6 +12,7 @@ import type { PodOptions } from '../../translate/new-container.ts';
 import { type ContainerRecord, START_GATE } from '../../translate/record.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ContainerImage } from '../images/service.ts';
+import type { NetworkMembership } from '../networks/networks-engine.ts';
 import type { PortHooks } from '../ports/publisher.ts';
 import type { ContainerLookup, FoundContainer } from './lookup.ts';
 import type { VolumeHooks } from '../volumes/volumes-engine.ts';
@@ -45,12 +46,15 @@ export interface ContainersEngineDeps {
   /** Volumes (src/engine/volumes): claims created before a container's pod, checked at start, `rm -v`. Default: none. */
   volumes?: VolumeHooks;
   claimNameFor?: (volume: string) => string;
+  /** Networks (src/engine/networks): resolves the networks of a create request (404 for unknown ones). */
+  networks?: NetworkMembership;
   now?: () => number;
   randomBytes?: () => Uint8Array;
   random?: () => number;
 }
 
-export interface EngineContext extends Required<Omit<ContainersEngineDeps, 'stopSignalSupported'>> {
+export interface EngineContext extends Required<Omit<ContainersEngineDeps, 'stopSignalSupported' | 'networks'>> {
+  networks?: NetworkMembership;
   stopSignalSupported: boolean;
   podOptions(record: ContainerRecord): PodOptions;
   createPod(pod: Pod): Promise<void>;

@@ -21,6 +21,7 @@ export async function createContainer(
       { stopSignalSupported: ctx.stopSignalSupported },
     ),
   );
+  ctx.networks?.prepareCreate(request); // 404 `network x not found`; fills NetworkID per network
   const image = await ctx.images.resolveImageForContainer(request.config.Image ?? '', input.auth);
 
   const existing = ctx.lookup.list();

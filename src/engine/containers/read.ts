@@ -10,9 +10,14 @@ import type { EngineContext } from './context.ts';
 import { translated } from './errors.ts';
 import type { FoundContainer } from './lookup.ts';
 
-function viewContext(c: FoundContainer, now: number): ViewContext {
+function viewContext(c: FoundContainer, now: number, networkIds?: Record<string, string>): ViewContext {
   const publishedPorts = publishedPortsOf(c.current);
-  return { now, podIp: c.current.status?.podIP ?? '', ...(publishedPorts ? { publishedPorts } : {}) };
+  return {
+    now,
+    podIp: c.current.status?.podIP ?? '',
+    ...(publishedPorts ? { publishedPorts } : {}),
+    ...(networkIds ? { networkIds } : {}),
+  };
 }
 
 export function listContainersView(ctx: EngineContext, input: ListInput): Record<string, unknown>[] {
@@ -39,7 +44,7 @@ export function inspectContainerView(
   const body = inspectContainer({
     record: c.record,
     state: c.state,
-    ctx: viewContext(c, ctx.now()),
+    ctx: viewContext(c, ctx.now(), ctx.networks?.ids()),
     execIds: execIds?.(c.id) ?? null,
   });
   return { ...body, ...(size ? { SizeRw: 0, SizeRootFs: 0 } : {}) } as unknown as Record<string, unknown>;
