@@ -174,9 +174,10 @@ describe('kubelet volumes, env and files (real dockerd)', () => {
       (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ContainerCreating',
     );
     assert.equal(p.status!.phase, 'Pending');
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(
-      node.events('nomount').some((e) => e.reason === 'FailedMount' && /configmap "absent" not found/.test(e.message)),
-    );
+    const failedMount = () =>
+      node.events('nomount').some((e) => e.reason === 'FailedMount' && /configmap "absent" not found/.test(e.message));
+    for (let i = 0; i < 600 && !failedMount(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(failedMount());
+    assert.equal(node.getPod('nomount')!.status!.phase, 'Pending');
   });
 });

@@ -179,7 +179,7 @@ describe('streaming subresources (real dockerd)', () => {
 
   it('logs: previous instance after a restart, and the waiting-to-start error', async () => {
     node.createPod('restarter', { containers: [sh('c', 'echo run-$RANDOM; exit 1')] });
-    await node.waitPod('restarter', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 15000);
+    await node.waitPod('restarter', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
     const base = `http://${srv.url}/api/v1/namespaces/default/pods/restarter/log`;
     const prev = await httpGet(`${base}?previous=true`);
     assert.equal(prev.status, 200);
