@@ -87,8 +87,11 @@ try {
       startTimeoutMs: 120_000,
     });
     try {
-      const pull = await docker(['pull', 'busybox'], server.env, 180_000);
-      if (pull.code !== 0) throw new Error(`docker pull: ${pull.stderr}`);
+      // A fresh server answers 503 while its cache loads: retry the pull for a while.
+      await until(async () => {
+        const pull = await docker(['pull', 'busybox'], server.env, 180_000);
+        if (pull.code !== 0) throw new Error(`docker pull: ${pull.stderr}`);
+      });
       const port = await freePort();
       const name = `bench-${mode}`;
       const script = `mkdir -p /www && echo ok > /www/index.html && head -c ${MB}m /dev/zero > /www/big && exec httpd -f -p 80 -h /www`;
