@@ -98,8 +98,8 @@ describe('docker exec', () => {
     }
   });
 
-  // Fails on the simulated cluster: a resize that reaches its dockerd before the exec process runs is lost, and
-  // the same size sent again later changes nothing (reported as a simulator issue).
+  // Timing-dependent on the simulated cluster: a resize that reaches its dockerd before the exec process runs can be
+  // lost, and the same size sent again later changes nothing (reported as a simulator issue).
   test('-it in tmux: the initial terminal size', async () => {
     const t = tmuxSession('/usr/local/bin/docker exec -it ex sh', s.env);
     try {
