@@ -157,7 +157,14 @@ async function run(config: Config): Promise<void> {
     containerRoutes(containers),
     networkRoutes(networks),
     archiveRoutes(
-      createArchiveEngine({ lookup, client, kc: target.kc, podOptions: (r) => containers.ctx.podOptions(r) }),
+      createArchiveEngine({
+        lookup,
+        client,
+        cache,
+        log: log.child({ component: 'archive' }),
+        kc: target.kc,
+        podOptions: (r) => containers.ctx.podOptions(r),
+      }),
     ),
     eventRoutes(new EventsEngine({ bus: events, feed: containerEvents })),
   ];

@@ -208,5 +208,16 @@ describe('docker cp', () => {
     // The real command runs as PID 1 (the prologue exec-ed it).
     const inspect = await dockerOk(['inspect', '-f', '{{.State.Status}} {{.Path}}', 'pre'], s.env);
     assert.equal(inspect.trim(), 'running sh');
+
+    // The archives wait in Secrets; they go with the container.
+    const secrets = async () =>
+      (await s.cluster.kubectl(['get', 'secrets', '-l', 'badidea.dev/copy', '-o', 'name'])).stdout.trim();
+    assert.match(await secrets(), /^secret\/badidea-cp-/);
+    await dockerOk(['rm', '-f', 'pre'], s.env);
+    const deadline = Date.now() + 30_000;
+    while ((await secrets()) !== '') {
+      assert.ok(Date.now() < deadline, 'the copy Secrets outlived the container');
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 });

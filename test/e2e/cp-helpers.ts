@@ -127,19 +127,26 @@ export async function makeTar(
   return Buffer.concat(chunks);
 }
 
-/** A raw HTTP request to the server of DOCKER_HOST (tcp://127.0.0.1:port). */
+/** Where DOCKER_HOST points: tcp://host:port or unix:///path. */
+function endpoint(env: NodeJS.ProcessEnv): { host?: string; port?: string; socketPath?: string } {
+  const h = env.DOCKER_HOST ?? '';
+  if (h.startsWith('unix://')) return { socketPath: h.slice('unix://'.length) };
+  const url = new URL(h.replace(/^tcp:/, 'http:'));
+  return { host: url.hostname, port: url.port };
+}
+
+/** A raw HTTP request to the server of DOCKER_HOST. */
 export function raw(
   env: NodeJS.ProcessEnv,
   method: string,
   path: string,
   body?: Buffer,
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  const url = new URL((env.DOCKER_HOST ?? '').replace(/^tcp:/, 'http:'));
+  const target = endpoint(env);
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        host: url.hostname,
-        port: url.port,
+        ...target,
         method,
         path,
         headers: body ? { 'Content-Type': 'application/x-tar' } : {},
@@ -227,18 +234,15 @@ export function putStream(
   path: string,
   body: Readable,
 ): Promise<{ status: number; body: string }> {
-  const url = new URL((env.DOCKER_HOST ?? '').replace(/^tcp:/, 'http:'));
+  const target = endpoint(env);
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method: 'PUT', path, headers: { 'Content-Type': 'application/x-tar' } },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => {
-          text += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
+    const req = request({ ...target, method: 'PUT', path, headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
     req.on('error', reject);
     body.pipe(req);
   });
@@ -246,9 +250,9 @@ export function putStream(
 
 /** GET the archive of a path and count its bytes (nothing kept). */
 export function getStreamBytes(env: NodeJS.ProcessEnv, path: string): Promise<{ status: number; bytes: number }> {
-  const url = new URL((env.DOCKER_HOST ?? '').replace(/^tcp:/, 'http:'));
+  const target = endpoint(env);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: 'GET', path }, (res) => {
+    const req = request({ ...target, method: 'GET', path }, (res) => {
       let bytes = 0;
       res.on('data', (d: Buffer) => {
         bytes += d.length;

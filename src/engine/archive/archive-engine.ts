@@ -6,14 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Conflict, Internal, InvalidParameter, NotFound } from '../../errors.ts';
+import type { KubeCache } from '../../kube/cache.ts';
 import type { KubeClient } from '../../kube/client.ts';
+import type { Logger } from '../../log.ts';
 import type { PodOptions } from '../../translate/new-container.ts';
 import type { ContainerRecord } from '../../translate/record.ts';
 import type { ContainerLookup, FoundContainer } from '../containers/lookup.ts';
 import { archiveSource, containerPath, extractDir, fileNotFound } from './archive-paths.ts';
 import { type ContainerShell, kubeContainerShell } from './container-shell.ts';
 import { type ContainerPathStat, MODE_DIR, parseStatLines, rfc3339Nano, statName } from './path-stat.ts';
-import { copyBeforeStart, DEFAULT_PRE_START_LIMIT, type PreStartDeps } from './pre-start.ts';
+import { collectCopies, copyBeforeStart, DEFAULT_PRE_START_LIMIT, type PreStartDeps } from './pre-start.ts';
 import { EXIT, GET_SCRIPT, PUT_SCRIPT, STAT_SCRIPT } from './scripts.ts';
 import { guardArchive } from './tar-guard.ts';
 
@@ -234,15 +236,21 @@ async function readStatBlock(
   }
 }
 
-/** The engine as main.ts wires it: exec over the kubeconfig, copies before start in the client's namespace. */
+/**
+ * The engine as main.ts wires it: exec over the kubeconfig, copies before start in the client's namespace, and the
+ * collector that deletes the copies of removed containers (runs until the cache stops).
+ */
 export function createArchiveEngine(o: {
   lookup: ContainerLookup;
   client: KubeClient;
+  cache: KubeCache;
+  log: Logger;
   kc: KubeConfig;
   podOptions: (record: ContainerRecord) => PodOptions;
   preStartLimitBytes?: number;
   cacheTimeoutMs?: number;
 }): ArchiveEngine {
+  collectCopies({ cache: o.cache, client: o.client, log: o.log });
   return new ArchiveEngine({
     lookup: o.lookup,
     shell: kubeContainerShell({ kc: o.kc, namespace: () => o.client.namespace }),

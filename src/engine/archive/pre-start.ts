@@ -7,8 +7,10 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLarge } from '../../errors.ts';
+import type { KubeCache } from '../../kube/cache.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { KubeObject } from '../../kube/types.ts';
+import type { Logger } from '../../log.ts';
 import { idLabelValue, shortId } from '../../translate/ids.ts';
 import type { PodOptions } from '../../translate/new-container.ts';
 import { buildPod } from '../../translate/pod-spec.ts';
@@ -162,4 +164,47 @@ export async function deleteCopies(client: KubeClient, id: string): Promise<void
   await Promise.all(
     list.items.map((s) => client.delete(client.corePath('secrets', s.metadata.name ?? '')).catch(() => {})),
   );
+}
+
+/**
+ * Deletes the copy Secrets of containers that are gone (every pod removed: docker rm, prune, --rm), from the
+ * watch cache: when a container's last pod is deleted, and once at start for leftovers of a time the server was
+ * down. Idempotent, so every replica may run it. Returns the function that stops it.
+ */
+export function collectCopies(o: { cache: KubeCache; client: KubeClient; log: Logger }): () => void {
+  const { cache, client } = o;
+  const remove = (name: string) =>
+    client.delete(client.corePath('secrets', name)).catch((err) => {
+      if ((err as { kind?: string }).kind !== 'NotFound')
+        o.log.warn('could not delete a copy Secret', { name, error: String(err) });
+    });
+  const orphans = (idLabel?: string) => {
+    const pods = cache.pods;
+    return cache.secrets
+      .filter((s) => {
+        const labels = s.metadata.labels ?? {};
+        if (labels[COPY_LABEL] === undefined || !labels[ID_LABEL]) return false;
+        if (idLabel !== undefined && labels[ID_LABEL] !== idLabel) return false;
+        return pods.list({ [ID_LABEL]: labels[ID_LABEL] }).length === 0;
+      })
+      .map((s) => s.metadata.name ?? '');
+  };
+  const unsubscribe = cache.subscribe('pods', (event) => {
+    if (event.type !== 'DELETED') return;
+    const id = event.object.metadata.labels?.[ID_LABEL];
+    if (!id) return;
+    try {
+      for (const name of orphans(id)) void remove(name);
+    } catch {
+      // cache not readable now (cluster down): the sweep at the next start catches up
+    }
+  });
+  void cache.hasSynced().then(() => {
+    try {
+      for (const name of orphans()) void remove(name);
+    } catch {
+      // as above
+    }
+  });
+  return unsubscribe;
 }
