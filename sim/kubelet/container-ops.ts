@@ -45,7 +45,9 @@ export async function startContainer(ctx: NodeContext, st: PodRuntimeState, r: C
   const fieldPath = fieldPathOf(r);
   let image: Awaited<ReturnType<typeof ctx.puller.ensure>>;
   try {
-    image = await ctx.puller.ensure(pod, r.spec, fieldPath);
+    const early = r.prefetch;
+    r.prefetch = undefined;
+    image = await (early ?? ctx.puller.ensure(pod, r.spec, fieldPath));
   } catch (err) {
     if (err instanceof ImageError) {
       r.waiting = { reason: err.reason, message: err.message };

@@ -1,6 +1,7 @@
 // What the pod worker knows about each container of its pod: the current instance, the previous
 // (last terminated) one, the waiting reason between attempts, and probe-driven ready/started.
 // toContainerStatus turns it into the API's ContainerStatus (convertToAPIContainerStatuses).
+import type { ImageInfo } from '../runtime/docker-runtime.ts';
 import { qualifiedImage } from '../runtime/image-ref.ts';
 import type { ContainerProbes } from './prober.ts';
 import type { Container, ContainerState, ContainerStatus } from './types.ts';
@@ -27,6 +28,8 @@ export interface ContainerRecord {
   ready: boolean;
   started: boolean;
   probes?: ContainerProbes;
+  /** An image check started early (beside the sandbox start) for the first attempt. */
+  prefetch?: Promise<ImageInfo>;
   /** Set when a probe or the kubelet killed the instance on purpose. */
   killedBy?: string;
 }

@@ -233,6 +233,13 @@ export class PodWorker {
     await fs.mkdir(podDir, { recursive: true });
     const domain = ctx.dns.clusterDomain ?? 'cluster.local';
     const { hostname, domain: subdomain } = podHostname(pod, domain);
+    // The first container's image is checked (or pulled) while the sandbox starts.
+    const first = [...this.records.values()].find((r) => r.kind !== 'ephemeral' && !r.current);
+    if (first && !first.prefetch) {
+      const fieldPath = `spec.${first.kind === 'init' ? 'initContainers' : 'containers'}{${first.name}}`;
+      first.prefetch = ctx.puller.ensure(pod, first.spec, fieldPath);
+      first.prefetch.catch(() => {});
+    }
     let sandbox: { id: string; ip: string };
     try {
       sandbox = await ctx.runtime.createSandbox({
