@@ -48,7 +48,7 @@ function nextArchiveNumber(record: ContainerRecord): number {
 function tooLarge(limit: number): PayloadTooLarge {
   const mib = Math.round((limit / 1024 / 1024) * 10) / 10;
   return new PayloadTooLarge(
-    `files copied into a container that is not running are kept in Kubernetes Secrets until it starts, up to ${mib} MiB in all (the --cp-before-start-limit); this copy is larger. Start the container first and copy then (docker cp into a running container has no limit), or put large files in a volume`,
+    `files copied into a container that is not running are kept in Kubernetes Secrets until it starts, up to ${mib} MiB in all; this copy is larger. Start the container first and copy then (docker cp into a running container has no limit), or put large files in a volume`,
   );
 }
 
