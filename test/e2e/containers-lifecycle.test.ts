@@ -286,4 +286,18 @@ describe('container lifecycle with the docker CLI', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /invalid filter 'nope'/);
   });
+
+  test('docker kill -s HUP reaches the process (exec kill -1 1); the container keeps running', async () => {
+    const script = 'trap "echo got-hup" HUP; echo ready; while true; do sleep 1; done';
+    await dockerOk(['run', '-d', '--name', 'hup', 'busybox', 'sh', '-c', script], s.env, 120_000);
+    assert.equal((await dockerOk(['kill', '-s', 'HUP', 'hup'], s.env)).trim(), 'hup');
+    let logs = '';
+    for (let i = 0; i < 50 && !logs.includes('got-hup'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      logs = (await docker(['logs', 'hup'], s.env)).stdout;
+    }
+    assert.match(logs, /got-hup/);
+    assert.match(await dockerOk(['inspect', '--format', '{{.State.Status}}', 'hup'], s.env), /^running$/m);
+    await dockerOk(['rm', '-f', 'hup'], s.env);
+  });
 });
