@@ -68,7 +68,10 @@ describe('carry (direct)', () => {
     try {
       assert.equal(await exchange(l.port, 'hello'), 'hellobye');
       const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => exchange(l.port, `m${i}`)));
-      replies.forEach((r, i) => assert.equal(r, `m${i}bye`));
+      assert.deepEqual(
+        replies,
+        replies.map((_, i) => `m${i}bye`),
+      );
       for (let i = 0; i < 200 && (l.connections > 0 || pod.open() > 0); i++) await delay(25);
       assert.equal(l.connections, 0);
       assert.equal(pod.open(), 0);
