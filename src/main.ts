@@ -174,6 +174,17 @@ async function run(config: Config): Promise<void> {
     key: readFileSync(config.tls.key),
     ca: config.tls.ca ? readFileSync(config.tls.ca) : undefined,
   };
+  void connection.start().then(() => {
+    if (connection.up)
+      log.info('kubernetes cluster reachable', {
+        cluster: connection.description,
+        version: connection.version?.gitVersion,
+      });
+  });
+  cache.start();
+  // Listen once the first list is in (or the cluster is found down), so the first requests of a client
+  // that starts right after the server are served instead of refused with 503 while the cache fills.
+  await cache.ready(undefined, 60_000);
   const server = await startApiServer({
     listen: config.listen,
     tls,
@@ -184,14 +195,6 @@ async function run(config: Config): Promise<void> {
     routes,
   });
 
-  void connection.start().then(() => {
-    if (connection.up)
-      log.info('kubernetes cluster reachable', {
-        cluster: connection.description,
-        version: connection.version?.gitVersion,
-      });
-  });
-  cache.start();
   void containerEvents.start();
   void reaper.start();
   ports.start();
