@@ -14,8 +14,8 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { ContainerImage } from '../images/service.ts';
 import type { NetworkMembership } from '../networks/networks-engine.ts';
 import type { PortHooks } from '../ports/publisher.ts';
-import type { ContainerLookup, FoundContainer } from './lookup.ts';
 import type { VolumeHooks } from '../volumes/volumes-engine.ts';
+import type { ContainerLookup, FoundContainer } from './lookup.ts';
 
 export interface ImageResolver {
   /** 404 NotFound `No such image: x` when the image is unknown (the CLI then pulls and retries). */
@@ -42,9 +42,9 @@ export interface ContainersEngineDeps {
   stopSignalSupported?: boolean;
   /** Published ports (src/engine/ports): host ports bound at start, recorded on the run's pod. Default: none. */
   ports?: PortHooks;
-  /** The PVC name of a named volume (default `vol-<sanitised name>`). */
   /** Volumes (src/engine/volumes): claims created before a container's pod, checked at start, `rm -v`. Default: none. */
   volumes?: VolumeHooks;
+  /** The PVC name of a named volume (default `vol-<sanitised name>`). */
   claimNameFor?: (volume: string) => string;
   /** Networks (src/engine/networks): resolves the networks of a create request (404 for unknown ones). */
   networks?: NetworkMembership;
@@ -95,15 +95,15 @@ export function engineContext(d: ContainersEngineDeps): EngineContext {
     ...d,
     cacheTimeoutMs: d.cacheTimeoutMs ?? 30_000,
     ports: d.ports ?? { reserve: async () => ({ annotations: {}, release() {} }) },
-    stopSignalSupported,
-    claimNameFor,
-    now: d.now ?? Date.now,
-    randomBytes: d.randomBytes ?? (() => new Uint8Array(randomBytes(32))),
     volumes: d.volumes ?? {
       prepare: async () => ({ warnings: [], rollback: async () => {} }),
       checkStart: async () => {},
       removeAnonymous: async () => {},
     },
+    stopSignalSupported,
+    claimNameFor,
+    now: d.now ?? Date.now,
+    randomBytes: d.randomBytes ?? (() => new Uint8Array(randomBytes(32))),
     random: d.random ?? Math.random,
     podOptions(record) {
       const secrets = (lookup.containerPods(record.id)[0]?.spec.imagePullSecrets ?? []).map((s) => s.name);

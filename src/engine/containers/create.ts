@@ -71,8 +71,8 @@ export async function createContainer(
     });
   } catch (err) {
     await ctx.deletePod(built.pod.metadata.name ?? '').catch(() => {});
-    throw err;
     await volumes.rollback();
+    throw err;
   }
   return { Id: id, Warnings: [...built.warnings, ...volumes.warnings] };
 }
