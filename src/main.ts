@@ -140,7 +140,7 @@ async function run(config: Config): Promise<void> {
   const reaperCtx = {
     ...containers.ctx,
     async deletePod(name: string, grace?: number) {
-      const id = (cache.pods.get(name)?.metadata.annotations ?? {})['badidea.dev/id'];
+      const id = cache.pods.get(name)?.metadata.annotations?.['badidea.dev/id'];
       if (id) await streams.holds.released(id, 30_000);
       return containers.ctx.deletePod(name, grace);
     },
