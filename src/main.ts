@@ -145,6 +145,8 @@ async function run(config: Config): Promise<void> {
       return containers.ctx.deletePod(name, grace);
     },
   };
+  // docker rm of a stopped container waits the same way for the readers of its log.
+  containers.beforeRemoveStopped = (id) => streams.holds.released(id, 30_000);
   const reaper = new Reaper(reaperCtx, cache, log.child({ component: 'reaper' }));
 
   // One table per resource.

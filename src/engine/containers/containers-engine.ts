@@ -9,7 +9,7 @@ import type {
   WaitResult,
 } from '../../api/containers/backend.ts';
 import { NotImplemented } from '../../errors.ts';
-import { type ContainersEngineDeps, type EngineContext, engineContext } from './context.ts';
+import { type ContainersEngineDeps, type EngineContext, engineContext, isActive } from './context.ts';
 import { createContainer } from './create.ts';
 import { inspectContainerView, listContainersView } from './read.ts';
 import { pruneContainers, removeContainer } from './remove.ts';
@@ -22,6 +22,11 @@ export class ContainersEngine implements ContainersBackend {
   readonly ctx: EngineContext;
   /** Exec instances of a container for inspect's ExecIDs (the streams engine sets it). */
   execIds?: (containerId: string) => string[] | null;
+  /**
+   * Before `docker rm` of a container that is not running: waits for the readers of its log (main.ts: the streams
+   * engine's output holds), as dockerd's log readers keep the file they opened after the container is gone.
+   */
+  beforeRemoveStopped?: (containerId: string) => Promise<void>;
 
   constructor(deps: ContainersEngineDeps) {
     this.ctx = engineContext(deps);
@@ -51,7 +56,9 @@ export class ContainersEngine implements ContainersBackend {
     return killContainer(this.ctx, ref, signal);
   }
 
-  remove(ref: string, o: { force: boolean; volumes: boolean; link: boolean }): Promise<void> {
+  async remove(ref: string, o: { force: boolean; volumes: boolean; link: boolean }): Promise<void> {
+    const c = this.ctx.lookup.tryFind(ref);
+    if (c && !isActive(c) && this.beforeRemoveStopped) await this.beforeRemoveStopped(c.id);
     return removeContainer(this.ctx, ref, o);
   }
 

@@ -1,4 +1,4 @@
-// Holds on a container's removal while an attach is still reading its output. `docker run --rm` removes the
+// Holds on a container's removal while an attach (or a logs request) is still reading its output. `docker run --rm` removes the
 // container as soon as its run ends, but the attach reads the run's output from the pod's log, which goes with the
 // pod: removal waits (bounded) until the attach has delivered everything, as dockerd drains the streams before
 // the container is gone. In-process: a hold protects against removals by this server (the auto-remove of the

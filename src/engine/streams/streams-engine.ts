@@ -26,7 +26,7 @@ export class StreamsEngine implements ContainerStreamsBackend {
   readonly logsEngine: LogsEngine;
   readonly attachEngine: AttachEngine;
   readonly execEngine: ExecEngine;
-  /** Removal holds while attaches read output: the auto-remove consults them (see main.ts). */
+  /** Removal holds while attaches and logs read output: auto-remove and `docker rm` consult them (see main.ts). */
   readonly holds = new OutputHolds();
   readonly #deps: StreamsEngineDeps;
 
@@ -37,8 +37,26 @@ export class StreamsEngine implements ContainerStreamsBackend {
     this.execEngine = new ExecEngine(deps);
   }
 
+  /**
+   * The answer's headers go out before the pod's log is read: a client that removes the container right after
+   * (docker-py's `containers.run(remove=True)` reads its follow stream after wait and remove) must still get the
+   * output, so the removal waits (bounded) until the reading ends or the request goes.
+   */
   logs(ref: string, q: LogsQuery): LogsAnswer {
-    return this.logsEngine.open(ref, q);
+    const answer = this.logsEngine.open(ref, q);
+    const release = this.holds.hold(answer.id);
+    q.signal.addEventListener('abort', release, { once: true });
+    const entries = answer.entries;
+    return {
+      ...answer,
+      entries: (async function* () {
+        try {
+          yield* entries;
+        } finally {
+          release();
+        }
+      })(),
+    };
   }
 
   prepareAttach(ref: string, q: AttachRequest) {
