@@ -25,7 +25,12 @@ const cluster = await startCluster({
 
 const server: ChildProcess = spawn(
   process.execPath,
-  [join(repo, 'src', 'main.ts'), '--kubeconfig', cluster.kubeconfigPath, '--listen', listen],
+  // The local registry stands in for Docker Hub, for badidea's image lookups as for the simulated node's pulls.
+  [
+    join(repo, 'src', 'main.ts'),
+    ...['--kubeconfig', cluster.kubeconfigPath, '--listen', listen],
+    ...['--registry-mirror', 'http://127.0.0.1:5000'],
+  ],
   { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BADIDEA_LISTEN: listen } },
 );
 
