@@ -1,4 +1,4 @@
-// The subset of the Docker Engine API (1.55, /work/shared/reference/docker-engine-api/swagger.yaml) that container
+// The subset of the Docker Engine API (1.55, spec/docker-engine-api/swagger.yaml) that container
 // create, inspect and list need. Request types are loose (every field optional, nullable) because clients send
 // anything from `{}` to every key with zero values; response types are what badidea sends.
 
