@@ -22,5 +22,12 @@ if (!existsSync('node_modules')) {
   console.error('test: run `npm ci` first.');
   process.exit(2);
 }
-const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+// A hang (a hook has no timeout in node:test) must fail the run in bounded time, well inside CI's limit.
+const limitMinutes = Number(process.env.TEST_RUN_LIMIT_MINUTES ?? '45');
+const run = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  timeout: limitMinutes * 60_000,
+  killSignal: 'SIGKILL',
+});
+if (run.error) console.error(`test: the run was stopped after ${limitMinutes} minutes (${run.error.message})`);
 process.exit(run.status ?? 1);
