@@ -158,18 +158,24 @@ async function run(
   const docker = proc.socket;
   let stdinOpen = opts.stdin;
   let readLoopDone = false;
+  // A resize is a separate Docker call: stdin that follows it waits for it, so a command typed right after a
+  // resize (`stty size`) sees the new size, as with the kubelet's in-order stream handling.
+  let ordered: Promise<unknown> = Promise.resolve();
+  const inOrder = (step: () => unknown) => {
+    ordered = ordered.then(step).catch(() => {});
+  };
   onInput((channel, data) => {
     if (readLoopDone) return;
     if (channel === 0) {
-      if (stdinOpen && data.length) docker.write(data);
+      if (stdinOpen && data.length) inOrder(() => docker.write(data));
     } else if (channel === 4) {
       const size = parseResize(data);
-      if (size) void proc.resize(size.width, size.height);
+      if (size) inOrder(() => proc.resize(size.width, size.height));
     } else if (channel === 255 && conn.protocol.version >= 5) {
       if (data.length === 1 && data[0] === 0) {
         if (stdinOpen) {
           stdinOpen = false;
-          docker.end();
+          inOrder(() => docker.end());
         }
       } else readLoopDone = true;
     }

@@ -57,6 +57,13 @@ interface TtyTarget {
   session?: RemoteCommandSession;
 }
 
+/** HostConfig.ConsoleSize (`[height, width]`, sent by `docker run -it`): the TTY's first size, as dockerd sets it at start. */
+function consoleSize(size: number[] | null | undefined): TerminalSize | undefined {
+  return Array.isArray(size) && size.length === 2 && size[0] > 0 && size[1] > 0
+    ? { height: size[0], width: size[1] }
+    : undefined;
+}
+
 export function writeTo(dest: Writable, chunk: Buffer): Promise<void> {
   return new Promise((resolve) => {
     if (dest.destroyed || dest.writableEnded) return resolve();
@@ -125,7 +132,7 @@ export class AttachEngine {
     const stdinOnce = c.record.config.StdinOnce === true;
     const stdin = openStdin ? new StdinBuffer(conn.stdin) : undefined;
     if (!stdin) conn.stdin.resume();
-    const target: TtyTarget = {};
+    const target: TtyTarget = { size: consoleSize(c.record.hostConfig.ConsoleSize) };
     let session: RemoteCommandSession | undefined;
     const abort = new AbortController();
     const onGone = () => abort.abort(conn.signal.reason);
