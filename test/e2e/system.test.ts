@@ -25,12 +25,12 @@ async function expectedCapacity(cluster: TestCluster): Promise<{ ncpu: number; m
   const nodes = await cluster.api.request<{
     items: { spec?: { unschedulable?: boolean }; status: { allocatable: Record<string, string> } }[];
   }>('GET', '/api/v1/nodes');
-  const { parseBytes, parseCpu } = await import('../../src/engine/system/node-capacity.ts');
+  const { parseByteQuantity, parseCpuQuantity } = await import('../../src/translate/quantity.ts');
   let cpu = 0;
   let mem = 0;
   for (const n of nodes.items.filter((n) => !n.spec?.unschedulable)) {
-    cpu += parseCpu(n.status.allocatable.cpu);
-    mem += parseBytes(n.status.allocatable.memory);
+    cpu += parseCpuQuantity(n.status.allocatable.cpu);
+    mem += parseByteQuantity(n.status.allocatable.memory);
   }
   return { ncpu: Math.floor(cpu), mem };
 }

@@ -7,16 +7,11 @@
 import { NotImplemented } from '../../errors.ts';
 import { ZERO_TIME } from '../../translate/container-state.ts';
 import type { Pod } from '../../translate/kube-types.ts';
+import { parseByteQuantity, parseCpuQuantity } from '../../translate/quantity.ts';
 import { MAIN_CONTAINER } from '../../translate/record.ts';
 import type { ContainerLookup, FoundContainer } from '../containers/lookup.ts';
 import { nodeNameOf } from './logs.ts';
-import {
-  MetricsUnavailable,
-  type PodMetrics,
-  type PodStreams,
-  parseByteQuantity,
-  parseCpuQuantity,
-} from './pod-streams.ts';
+import { MetricsUnavailable, type PodMetrics, type PodStreams } from './pod-streams.ts';
 
 export interface CpuStats {
   cpu_usage: { total_usage: number; usage_in_kernelmode: number; usage_in_usermode: number; percpu_usage?: number[] };

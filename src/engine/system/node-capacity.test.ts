@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nodeCapacity, parseBytes, parseCpu } from './node-capacity.ts';
+import { parseByteQuantity as parseBytes, parseCpuQuantity as parseCpu } from '../../translate/quantity.ts';
+import { nodeCapacity } from './node-capacity.ts';
 
 test('quantities', () => {
   assert.equal(parseCpu('3500m'), 3.5);
