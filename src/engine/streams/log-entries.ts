@@ -103,6 +103,40 @@ export async function* mergeByTime(
   }
 }
 
+/**
+ * An entry sequence whose log request is still being answered. A followed pods/log request for a stream with no
+ * line yet may get its response headers only with its first line (the kubelet's log writer sends them on the first
+ * write), so a reader must not wait for one stream's headers before reading the other. `return()` never waits for
+ * the open: a request answered later is closed then.
+ */
+export function deferredEntries(open: Promise<AsyncIterator<LogEntry> | undefined>): AsyncIterator<LogEntry> {
+  let closed = false;
+  let opened: AsyncIterator<LogEntry> | undefined;
+  const settled = open.then(
+    (it) => {
+      opened = it;
+      if (closed) void it?.return?.();
+      return it;
+    },
+    (err: unknown) => {
+      if (closed) return undefined;
+      throw err;
+    },
+  );
+  settled.catch(() => {}); // surfaced by next()
+  return {
+    async next(): Promise<IteratorResult<LogEntry>> {
+      const it = closed ? undefined : await settled;
+      return it && !closed ? it.next() : { done: true, value: undefined };
+    },
+    async return(): Promise<IteratorResult<LogEntry>> {
+      closed = true;
+      await opened?.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
 /** Unix seconds as Docker's `since`/`until` carry them ("1700000000", "1700000000.5", "1700000000.000000001"). */
 export function parseUnixNanos(value: string): bigint | undefined {
   const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(value.trim());

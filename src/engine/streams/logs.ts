@@ -13,7 +13,7 @@ import type { Logger } from '../../log.ts';
 import type { Pod } from '../../translate/kube-types.ts';
 import { MAIN_CONTAINER, START_GATE } from '../../translate/record.ts';
 import type { ContainerLookup, FoundContainer } from '../containers/lookup.ts';
-import { type LogEntry, mergeByTime, readLogEntries, sinceTimeParam } from './log-entries.ts';
+import { deferredEntries, type LogEntry, mergeByTime, readLogEntries, sinceTimeParam } from './log-entries.ts';
 import type { LogRequest, PodStreams } from './pod-streams.ts';
 
 export interface LogsOptions {
@@ -133,12 +133,14 @@ export class LogsEngine {
     src: RunSource,
     o: Pick<LogsOptions, 'stdout' | 'stderr' | 'sinceNs' | 'untilNs' | 'signal'> & { follow: boolean; tty: boolean },
   ): AsyncGenerator<LogEntry> {
+    // Ends this run's requests when the reader stops early, not only when the client goes.
+    let done = new AbortController();
     const base: LogRequest = {
       follow: o.follow,
       previous: src.previous,
       timestamps: true,
       sinceTime: o.sinceNs !== undefined && o.sinceNs > 0n ? sinceTimeParam(o.sinceNs) : undefined,
-      signal: o.signal,
+      signal: AbortSignal.any([o.signal, done.signal]),
     };
     const pod = src.pod.metadata.name ?? '';
     const open = async (req: LogRequest, stream: 1 | 2): Promise<AsyncIterator<LogEntry> | undefined> => {
@@ -157,17 +159,26 @@ export class LogsEngine {
       it = await open(base, 1);
     } else {
       try {
-        const out = o.stdout ? await open({ ...base, stream: 'Stdout' }, 1) : undefined;
-        const err = o.stderr ? await open({ ...base, stream: 'Stderr' }, 2) : undefined;
-        it = out && err ? mergeByTime(out, err) : (out ?? err);
+        // Both requests at once, neither awaited before reading the other: a followed stream without a line yet
+        // may not answer (headers included) until its first line. The first answer tells whether the cluster
+        // splits streams at all.
+        const out = o.stdout ? open({ ...base, stream: 'Stdout' }, 1) : undefined;
+        const err = o.stderr ? open({ ...base, stream: 'Stderr' }, 2) : undefined;
+        const opens = [out, err].filter((p) => p !== undefined);
+        for (const p of opens) p.catch(() => {}); // surfaced by the race or the reading
+        await Promise.race(opens);
+        const [outIt, errIt] = [out && deferredEntries(out), err && deferredEntries(err)];
+        it = outIt && errIt ? mergeByTime(outIt, errIt) : (outIt ?? errIt);
       } catch (err) {
+        done.abort(); // the other request, if still waiting
         if (!(err instanceof LogStreamUnsupportedError)) throw err;
+        done = new AbortController();
         this.#splitRefused = true;
         this.#log.warn('pods/log refuses stream=Stdout|Stderr: logs show all output as stdout', {
           error: err.message,
         });
         if (!o.stdout) return;
-        it = await open(base, 1);
+        it = await open({ ...base, signal: AbortSignal.any([o.signal, done.signal]) }, 1);
       }
     }
     if (!it) return;
@@ -181,6 +192,7 @@ export class LogsEngine {
         yield e;
       }
     } finally {
+      done.abort();
       await it.return?.();
     }
   }
