@@ -28,6 +28,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long `docker start` waits for a container's pod to run before answering with an error. */
   startTimeoutMs: number;
+  /** Testcontainers sessions that created nothing for this long and have no live Ryuk are removed; 0: never. */
+  reapSessionsAfterMs: number;
+  /** The image of the placeholder pod of a built-in Ryuk container. */
+  placeholderImage: string;
   /** How published ports reach pods: direct TCP to the pod IP, the port-forward API, or auto (probe). */
   portMode: 'auto' | 'direct' | 'port-forward';
   /** Claims of new volumes: size (a Kubernetes quantity), StorageClass ('' = the cluster's default), access mode. */
@@ -141,6 +145,20 @@ export const FLAGS: readonly FlagSpec[] = [
     type: 'string',
     arg: 'SECONDS',
     help: 'how long docker start waits for the pod to run (scheduling, image pull) before it fails (default 120)',
+  },
+  {
+    name: 'reap-sessions-after',
+    env: 'BADIDEA_REAP_SESSIONS_AFTER',
+    type: 'string',
+    arg: 'SECONDS',
+    help: 'remove what a Testcontainers session left (containers, networks, volumes with its session label) once it created nothing for this long and no Ryuk guards it; 0 never (default 3600)',
+  },
+  {
+    name: 'placeholder-image',
+    env: 'BADIDEA_PLACEHOLDER_IMAGE',
+    type: 'string',
+    arg: 'IMAGE',
+    help: 'image of the pod that holds the place of a Ryuk container, whose protocol badidea serves itself; needs sh and sleep (default busybox:latest)',
   },
   {
     name: 'port-mode',
@@ -290,6 +308,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, io: ConfigIo
       shutdownTimeoutMs: parseSeconds(str('shutdown-timeout') ?? '10') * 1000,
       startTimeoutMs: parseSeconds(str('start-timeout') ?? '120') * 1000,
       portMode,
+      reapSessionsAfterMs: parseSeconds(str('reap-sessions-after') ?? '3600') * 1000,
+      placeholderImage: str('placeholder-image') ?? 'busybox:latest',
       volumes: {
         size: volumeSize,
         storageClass: str('volume-storage-class') ?? '',

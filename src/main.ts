@@ -14,6 +14,10 @@ import { systemRoutes } from './api/system/routes.ts';
 import { volumeRoutes } from './api/volumes/routes.ts';
 import { type Config, ConfigError, helpText, parseConfig } from './config.ts';
 import { createArchiveEngine } from './engine/archive/archive-engine.ts';
+import { withBuiltinRyuk } from './engine/cleanup/builtin-ryuk-image.ts';
+import { type PruneTargets, pruneMatching } from './engine/cleanup/label-pruner.ts';
+import { RyukService } from './engine/cleanup/ryuk-service.ts';
+import { SessionReaper } from './engine/cleanup/session-reaper.ts';
 import { ContainersEngine } from './engine/containers/containers-engine.ts';
 import { isActive } from './engine/containers/context.ts';
 import { ContainerLookup } from './engine/containers/lookup.ts';
@@ -34,6 +38,7 @@ import { KubePodStreams } from './engine/streams/pod-streams.ts';
 import { StreamsEngine } from './engine/streams/streams-engine.ts';
 import { SystemEngine } from './engine/system/system-engine.ts';
 import { VolumesEngine } from './engine/volumes/volumes-engine.ts';
+import { NotFound } from './errors.ts';
 import { KubeCache } from './kube/cache.ts';
 import { KubeClient } from './kube/client.ts';
 import { KubeConnection } from './kube/connection.ts';
@@ -43,6 +48,7 @@ import { KubeTransport } from './kube/transport.ts';
 import { createLogger } from './log.ts';
 import { RegistryClient } from './registry/client.ts';
 import type { Pod } from './translate/kube-types.ts';
+import type { RyukFilter } from './translate/ryuk.ts';
 import { claimNameFor } from './translate/volumes.ts';
 
 const SERVER_VERSION = (
@@ -77,7 +83,7 @@ async function run(config: Config): Promise<void> {
         ),
         secrets: kubeObjectApi<Secret>(client, 'secrets', () => cache.lister('secrets').list() as unknown as Secret[]),
       },
-      registry,
+      registry: withBuiltinRyuk(registry),
       platform: () => ({ os: 'linux', architecture: goArch(process.arch) }),
       users: podImageUsers(listPods),
     }),
@@ -97,6 +103,8 @@ async function run(config: Config): Promise<void> {
     }),
     log: log.child({ component: 'ports' }),
     defaultHostIp: defaultPublishAddress(config.listen),
+    // The built-in Ryuk's port is answered here (ryuk is built below, once the engines it prunes with exist).
+    intercept: (c, port, socket): boolean => ryuk.accept(c, port, socket),
   });
   const volumes = new VolumesEngine({
     client,
@@ -129,6 +137,7 @@ async function run(config: Config): Promise<void> {
     log: log.child({ component: 'containers' }),
     exec: kubePodExec(target.kc, target.namespace),
     startTimeoutMs: config.startTimeoutMs,
+    placeholderImage: config.placeholderImage,
   });
   const streams = new StreamsEngine({
     lookup,
@@ -148,6 +157,48 @@ async function run(config: Config): Promise<void> {
   // docker rm of a stopped container waits the same way for the readers of its log.
   containers.beforeRemoveStopped = (id) => streams.holds.released(id, 30_000);
   const reaper = new Reaper(reaperCtx, cache, log.child({ component: 'reaper' }));
+
+  // Cleanup for Testcontainers: Ryuk served natively, and sessions left behind (docs/ryuk.md).
+  const removeForced = (id: string): Promise<void> =>
+    containers.remove(id, { force: true, volumes: true, link: false }).catch((err: unknown) => {
+      if (!(err instanceof NotFound)) throw err;
+    });
+  const pruneTargets: PruneTargets = {
+    containers: () => lookup.list().map((c) => ({ id: c.id, labels: c.record.config.Labels ?? {} })),
+    removeContainer: removeForced,
+    pruneNetworks: async (labels) => (await networks.prune(new Map([['label', [...labels]]]))).NetworksDeleted,
+    pruneVolumes: async (labels) =>
+      (
+        await volumes.prune(
+          new Map([
+            ['label', [...labels]],
+            ['all', ['true']],
+          ]),
+          false,
+        )
+      ).VolumesDeleted,
+  };
+  const cleanupLog = log.child({ component: 'cleanup' });
+  const prune = (filters: readonly RyukFilter[]) => pruneMatching(pruneTargets, filters, cleanupLog);
+  const ryuk: RyukService = new RyukService({ lookup, client, prune, removeContainer: removeForced, log: cleanupLog });
+  const sessionReaper =
+    config.reapSessionsAfterMs > 0
+      ? new SessionReaper({
+          maxIdleMs: config.reapSessionsAfterMs,
+          subjects: () => [
+            ...lookup
+              .list()
+              .map((c) => ({ labels: c.record.config.Labels ?? {}, created: Date.parse(c.record.created) })),
+            ...networks.userNetworks().map((n) => ({ labels: n.Labels, created: Date.parse(n.Created) })),
+            ...volumes
+              .list(new Map())
+              .Volumes.map((v) => ({ labels: v.Labels ?? {}, created: Date.parse(v.CreatedAt ?? '') })),
+          ],
+          guardedSessions: () => ryuk.guardedSessions(),
+          prune,
+          log: cleanupLog,
+        })
+      : undefined;
 
   // One table per resource.
   const routes: Route[][] = [
@@ -199,6 +250,10 @@ async function run(config: Config): Promise<void> {
 
   void containerEvents.start();
   void reaper.start();
+  void cache.hasSynced().then(() => {
+    ryuk.start();
+    sessionReaper?.start();
+  });
   ports.start();
   dnsKeeper.start();
 
@@ -222,6 +277,8 @@ async function run(config: Config): Promise<void> {
     log.info('shutting down', { signal, timeout_ms: config.shutdownTimeoutMs });
     await server.shutdown(config.shutdownTimeoutMs);
     reaper.stop();
+    ryuk.stop();
+    sessionReaper?.stop();
     dnsKeeper.stop();
     await ports.stop();
     containerEvents.stop();

@@ -11,6 +11,7 @@ import { collectMounts } from './mounts.ts';
 import { ENDPOINT_RULES, NETWORKING_RULES, type Platform, parsePlatform, QUERY_RULES } from './networking-fields.ts';
 import { RESOURCES_RULES } from './resources-fields.ts';
 import { checkAutoRemove, type DockerRestartPolicy, parseRestartPolicy } from './restart-policy.ts';
+import { isRyukImageName, withoutDockerSocket } from './ryuk.ts';
 import { invalid } from './translation-error.ts';
 
 export type { CreateOptions } from './field-rules.ts';
@@ -66,8 +67,13 @@ export function validateCreateRequest(body: unknown, query: CreateQuery, options
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalid('Config cannot be empty in order to create a container');
   }
-  const request = body as ContainerCreateRequest;
   const warnings: string[] = [];
+  // Ryuk's Docker socket bind is answered by badidea (docs/ryuk.md), not mounted.
+  const ryuk = isRyukImageName(String((body as ContainerCreateRequest).Image ?? ''))
+    ? withoutDockerSocket(body as ContainerCreateRequest)
+    : undefined;
+  if (ryuk?.warning) warnings.push(ryuk.warning);
+  const request = ryuk?.body ?? (body as ContainerCreateRequest);
   const make = (path: string): RuleContext => ({
     path,
     body: request,

@@ -15,7 +15,7 @@ const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 function hostPathRefusal(source: string, target: string): never {
   if (source === '/var/run/docker.sock' || source === '/run/docker.sock') {
     return refuse(
-      `binding the Docker socket (${source}) is not possible: badidea is not a Docker daemon on the node; for Testcontainers set TESTCONTAINERS_RYUK_DISABLED=true`,
+      `binding the Docker socket (${source}) is not possible: badidea is not a Docker daemon on the node (Testcontainers’ Ryuk needs no socket: badidea serves it)`,
     );
   }
   return refuse(

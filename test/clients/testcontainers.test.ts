@@ -1,8 +1,7 @@
 // Compatibility: the published testcontainers package (12) for Node against badidea on the (simulated) cluster,
-// with TESTCONTAINERS_RYUK_DISABLED=true (Ryuk needs the Docker socket mounted into its container, see
-// docs/compatibility.md). GenericContainer with ports, wait strategies, env, command, labels, copy before start,
-// exec, logs, restart, stop, and a Network with aliases.
-
+// with TESTCONTAINERS_RYUK_DISABLED=true, so each test's cleanup is its own (Ryuk, which badidea serves itself, is
+// tested in testcontainers-cleanup.test.ts). GenericContainer with ports, wait strategies, env, command, labels,
+// copy before start, exec, logs, restart, stop, and a Network with aliases.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -113,6 +112,20 @@ describe('testcontainers 12 (Ryuk disabled)', () => {
       .start();
     try {
       assert.equal(await get(c.getHost(), c.getMappedPort(80), '/index.html'), 'page\n');
+    } finally {
+      await c.stop({ timeout: 1 });
+    }
+  });
+
+  test('log message wait strategy, on the first start (stdout only: the stderr log request stays unanswered)', async () => {
+    const c = await new tc.GenericContainer('busybox')
+      .withCommand(['sh', '-c', 'echo booting; sleep 1; echo "ready to serve"; exec sleep 3600'])
+      .withWaitStrategy(tc.Wait.forLogMessage(/ready to serve/))
+      .withStartupTimeout(60_000)
+      .start();
+    try {
+      const r = await c.exec(['echo', 'up']);
+      assert.equal(r.stdout, 'up\n');
     } finally {
       await c.stop({ timeout: 1 });
     }

@@ -38,6 +38,8 @@ export interface ContainersEngineDeps {
   startTimeoutMs: number;
   /** How long create/rm/rename wait for the cache to show their own write (default 30 s). */
   cacheTimeoutMs?: number;
+  /** The image of the placeholder pod of a built-in Ryuk container (default busybox:latest; it needs sh and sleep). */
+  placeholderImage?: string;
   /** The cluster honours lifecycle.stopSignal. */
   stopSignalSupported?: boolean;
   /** Published ports (src/engine/ports): host ports bound at start, recorded on the run's pod. Default: none. */
@@ -94,6 +96,7 @@ export function engineContext(d: ContainersEngineDeps): EngineContext {
   const ctx: EngineContext = {
     ...d,
     cacheTimeoutMs: d.cacheTimeoutMs ?? 30_000,
+    placeholderImage: d.placeholderImage ?? 'busybox:latest',
     ports: d.ports ?? { reserve: async () => ({ annotations: {}, release() {} }) },
     volumes: d.volumes ?? {
       prepare: async () => ({ warnings: [], rollback: async () => {} }),

@@ -7,6 +7,7 @@ import { Conflict } from '../../errors.ts';
 import { validateCreateRequest } from '../../translate/create-request.ts';
 import { generateContainerId, generateContainerName, nameConflictMessage } from '../../translate/ids.ts';
 import { newContainer } from '../../translate/new-container.ts';
+import { BUILTIN_LABEL, BUILTIN_RYUK } from '../../translate/ryuk.ts';
 import type { EngineContext } from './context.ts';
 import { translated } from './errors.ts';
 
@@ -47,7 +48,11 @@ export async function createContainer(
       name: name!,
       created: new Date(ctx.now()).toISOString(),
       request,
-      image: { id: image.imageId, ref: image.digestRef, config: image.config },
+      image: {
+        id: image.imageId,
+        ref: image.config.Labels?.[BUILTIN_LABEL] === BUILTIN_RYUK ? ctx.placeholderImage : image.digestRef,
+        config: image.config,
+      },
       pod: {
         namespace: ctx.client.namespace,
         claimNameFor: ctx.claimNameFor,

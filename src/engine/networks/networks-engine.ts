@@ -10,6 +10,7 @@ import type { KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../../log.ts';
 import type { ValidatedCreate } from '../../translate/create-request.ts';
 import type { EndpointSettings } from '../../translate/docker-types.ts';
+import { labelsMatch } from '../../translate/label-filter.ts';
 import {
   findNetwork,
   memberLabel,
@@ -334,14 +335,6 @@ export class NetworksEngine implements NetworkMembership {
   ensureBridgePolicy(): Promise<void> {
     return this.#writePolicy(predefinedNetwork(this.#ns, 'bridge', this.#created));
   }
-}
-
-function labelsMatch(labels: Record<string, string>, want: readonly string[], notWant: readonly string[]): boolean {
-  const has = (f: string) => {
-    const i = f.indexOf('=');
-    return i === -1 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
-  };
-  return want.every(has) && !notWant.some(has);
 }
 
 function untilMs(v: string, now: number): number {

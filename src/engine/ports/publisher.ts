@@ -59,6 +59,8 @@ export interface PortPublisherDeps {
   resyncMs?: number;
   /** How long a connection to a refused or not-yet-running port is retried (default 3 s). */
   retryWindowMs?: number;
+  /** Takes a connection that badidea answers itself (the built-in Ryuk's port); false to carry it to the pod. */
+  intercept?: (c: FoundContainer, containerPort: number, socket: Socket) => boolean;
   now?: () => number;
 }
 
@@ -212,6 +214,15 @@ export class PortPublisher implements PortHooks {
   }
 
   #onConnection(containerId: string, containerPort: number, socket: Socket): void {
+    if (this.#d.intercept) {
+      let c: FoundContainer | undefined;
+      try {
+        c = this.#d.lookup.byId(containerId);
+      } catch {
+        c = undefined; // cache unreadable: carried (and retried) as any other port
+      }
+      if (c && this.#d.intercept(c, containerPort, socket)) return;
+    }
     const resolve = (): DialTarget | undefined => {
       const c = this.#d.lookup.byId(containerId);
       const pod = c?.current;
