@@ -1,8 +1,10 @@
 // Compatibility: Debian's docker-compose 1.29.2 (/usr/bin/docker-compose, docker-py 5) against badidea on the
 // (simulated) cluster. One project: two services on the project network resolving each other by service name, a
-// named volume, a published port, environment, depends_on with service_healthy and a healthcheck.
+// named volume, a published port, environment, depends_on with service_healthy and a healthcheck; up -d, ps, logs
+// (also -f), exec, run, stop, start, down -v.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -126,6 +128,36 @@ volumes:
     assert.match(logs.stdout, /web_1\s+\| web starting/);
     const all = await composeOk(['logs', '--no-color', '--tail', '5']);
     assert.match(all.stdout, /client_1\s+\| client up/);
+  });
+
+  test('logs -f: the history, then live lines as they are written', async () => {
+    const follow = spawn(
+      COMPOSE,
+      ['-p', 'cproj', '-f', join(dir, 'docker-compose.yml'), 'logs', '-f', '--no-color', 'web'],
+      {
+        env: s.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    follow.stdout.on('data', (d) => {
+      out += d;
+    });
+    const seen = async (re: RegExp) => {
+      for (let i = 0; i < 120 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 500));
+      assert.match(out, re);
+    };
+    try {
+      await seen(/web_1\s+\| web starting/);
+      // A request now: httpd -v logs it (to stderr, "response:404") while logs -f is running.
+      const notFound = () => out.split('response:404').length - 1;
+      const before = notFound();
+      await get(port, '/live-marker').catch(() => {});
+      for (let i = 0; i < 120 && notFound() === before; i++) await new Promise((r) => setTimeout(r, 500));
+      assert.equal(notFound(), before + 1, out);
+    } finally {
+      follow.kill();
+    }
   });
 
   test('run --rm -T: a one-off container on the network, with the named volume', async () => {

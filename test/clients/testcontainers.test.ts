@@ -3,7 +3,10 @@
 // tested in testcontainers-cleanup.test.ts). GenericContainer with ports, wait strategies, env, command, labels,
 // copy before start, exec, logs, restart, stop, and a Network with aliases.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ContainersSetup, setupContainers } from '../helpers/containers.ts';
 
@@ -126,6 +129,31 @@ describe('testcontainers 12 (Ryuk disabled)', () => {
     try {
       const r = await c.exec(['echo', 'up']);
       assert.equal(r.stdout, 'up\n');
+    } finally {
+      await c.stop({ timeout: 1 });
+    }
+  });
+
+  test('one-shot startup wait, withCopyFilesToContainer before start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc-files-'));
+    writeFileSync(join(dir, 'greeting.txt'), 'from a file\n');
+    const c = await new tc.GenericContainer('busybox')
+      .withCommand(['cat', '/in/greeting.txt'])
+      .withCopyFilesToContainer([{ source: join(dir, 'greeting.txt'), target: '/in/greeting.txt' }])
+      .withWaitStrategy(tc.Wait.forOneShotStartup())
+      .withStartupTimeout(START)
+      .start();
+    try {
+      const logs = await c.logs();
+      let text = '';
+      await new Promise<void>((resolve, reject) => {
+        logs.on('data', (d: Buffer | string) => {
+          text += d;
+        });
+        logs.on('end', resolve);
+        logs.on('error', reject);
+      });
+      assert.equal(text, 'from a file\n');
     } finally {
       await c.stop({ timeout: 1 });
     }
