@@ -204,8 +204,8 @@ export class Kubelet implements PodSubresources {
     socket: Duplex,
     head: Buffer,
   ): void {
-    if (kind === 'exec') serveExec(this.runtime, target, req, socket, head);
-    else if (kind === 'attach') serveAttach(this.runtime, target, req, socket, head);
+    if (kind === 'exec') serveExec(this.runtime, target, req, socket, head, this.#options.log);
+    else if (kind === 'attach') serveAttach(this.runtime, target, req, socket, head, this.#options.log);
     else servePortForward(target, req, socket, head);
   }
 

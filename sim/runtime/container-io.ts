@@ -138,9 +138,41 @@ export interface ExecOptions {
 export interface ExecHandle {
   /** The hijacked connection: write stdin to it, read (multiplexed unless tty) output from it. */
   socket: Duplex;
+  /** Applied once the process exists (see resizeExec); rejects with dockerd's error when it cannot be. */
   resize(width: number, height: number): Promise<void>;
   /** The exit code, once the output has ended. */
   exitCode(): Promise<number>;
+}
+
+/** How long an exec resize that dockerd could not apply yet is tried again (see resizeExec). */
+export const EXEC_RESIZE_PATIENCE_MS = 30_000;
+
+/**
+ * Resizes an exec's TTY, waiting for its process if need be. The kubelet applies the first size once the process
+ * has started (containerd's CRI exec: Start, then the resize channel is read), so no size is lost. dockerd holds a
+ * resize of an exec that has not started yet, but only for 10 s ("timeout waiting for exec session ready"), and a
+ * start can take longer under load: a failed resize is tried again while the exec has not ended, until
+ * `patienceMs` has passed, and then rejects with dockerd's error. A resize of an ended process is moot: it
+ * resolves.
+ */
+export async function resizeExec(
+  exec: Pick<Docker.Exec, 'resize' | 'inspect'>,
+  width: number,
+  height: number,
+  patienceMs = EXEC_RESIZE_PATIENCE_MS,
+): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await exec.resize({ w: width, h: height });
+      return;
+    } catch (err) {
+      const info = await exec.inspect().catch(() => undefined);
+      if (info && !info.Running && info.ExitCode !== null) return;
+      if (!info || Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 250)));
+    }
+  }
 }
 
 export async function startExec(runtime: DockerRuntime, id: string, options: ExecOptions): Promise<ExecHandle> {
@@ -154,9 +186,7 @@ export async function startExec(runtime: DockerRuntime, id: string, options: Exe
   const socket = (await exec.start({ hijack: true, stdin: options.stdin, Tty: options.tty })) as unknown as Duplex;
   return {
     socket,
-    resize: async (w, h) => {
-      await exec.resize({ w, h }).catch(() => {});
-    },
+    resize: (w, h) => resizeExec(exec, w, h),
     exitCode: async () => {
       for (let i = 0; i < 50; i++) {
         const info = await exec.inspect();
@@ -189,7 +219,7 @@ export async function startAttach(
   return {
     socket,
     resize: async (w, h) => {
-      await container.resize({ w, h }).catch(() => {});
+      await container.resize({ w, h });
     },
   };
 }

@@ -14,12 +14,14 @@ export function serveAttach(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
+  log?: (message: string) => void,
 ): void {
   const pod = target.pod as Pod;
   serveRemoteCommand(
     {
       kind: 'attach',
       failurePrefix: 'error attaching to container',
+      log,
       start: async (id, container, opts) => {
         const spec = [
           ...(pod.spec.initContainers ?? []),

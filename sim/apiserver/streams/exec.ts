@@ -24,12 +24,14 @@ export function serveExec(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
+  log?: (message: string) => void,
 ): void {
   const command = target.query.getAll('command');
   serveRemoteCommand(
     {
       kind: 'exec',
       failurePrefix: 'error executing command in container',
+      log,
       start: async (id, _container, opts) => {
         const h = await startExec(runtime, id, { cmd: command, ...opts });
         return {

@@ -24,6 +24,7 @@ export interface RemoteProcess {
   socket: Duplex;
   /** Whether the Docker stream is raw (TTY) rather than multiplexed. */
   tty: boolean;
+  /** Settles once the size is applied (waiting for the process to start if need be); rejects when it cannot be. */
   resize(width: number, height: number): Promise<void>;
   /** The Status to send once the output has ended. */
   finish(): Promise<Record<string, unknown>>;
@@ -35,6 +36,8 @@ export interface RemoteCommandSpec {
   start(containerId: string, container: string, opts: StreamOptions): Promise<RemoteProcess>;
   /** The InternalError message prefix: "error executing command in container" / "error attaching to container". */
   failurePrefix: string;
+  /** The node's log: a resize that could not be applied is logged (as the kubelet's runtime does), not fatal. */
+  log?: (message: string) => void;
 }
 
 export function internalErrorStatus(message: string): Record<string, unknown> {
@@ -158,11 +161,23 @@ async function run(
   const docker = proc.socket;
   let stdinOpen = opts.stdin;
   let readLoopDone = false;
-  // A resize is a separate Docker call: stdin that follows it waits for it, so a command typed right after a
-  // resize (`stty size`) sees the new size, as with the kubelet's in-order stream handling.
+  // A resize is a separate Docker call, which waits for the exec's process to exist: stdin that follows it waits
+  // for it, so a command typed at once after the first size (`stty size` typed ahead) sees that size, as with the
+  // kubelet, whose runtime applies the first resize as the process starts. Without this order the stdin reached the
+  // shell before dockerd had applied the size, and `stty size` saw 0x0 (test: remote-command.test.ts).
   let ordered: Promise<unknown> = Promise.resolve();
   const inOrder = (step: () => unknown) => {
     ordered = ordered.then(step).catch(() => {});
+  };
+  const resize = async (width: number, height: number) => {
+    try {
+      await proc.resize(width, height);
+    } catch (err) {
+      // containerd logs "Failed to resize process … console" and goes on; so does the simulated node.
+      spec.log?.(
+        `kubelet: ${spec.kind} in container ${container}: resize to ${width}x${height} failed: ${(err as Error).message}`,
+      );
+    }
   };
   onInput((channel, data) => {
     if (readLoopDone) return;
@@ -170,7 +185,8 @@ async function run(
       if (stdinOpen && data.length) inOrder(() => docker.write(data));
     } else if (channel === 4) {
       const size = parseResize(data);
-      if (size) inOrder(() => proc.resize(size.width, size.height));
+      // The kubelet skips sizes with a zero side (kubecontainer.HandleResizing).
+      if (size && size.width > 0 && size.height > 0) inOrder(() => resize(size.width, size.height));
     } else if (channel === 255 && conn.protocol.version >= 5) {
       if (data.length === 1 && data[0] === 0) {
         if (stdinOpen) {

@@ -138,6 +138,18 @@ describe('streaming subresources (real dockerd)', () => {
     assert.deepEqual(JSON.parse(f.text(3)), { metadata: {}, status: 'Success' });
   });
 
+  it('exec with a TTY: a command typed at once sees the size sent before it', async () => {
+    // `docker exec -it c sh` with `stty size` typed ahead: badidea sends the size, then the keys, at once.
+    const q = 'command=sh&stdin=true&stdout=true&tty=true';
+    const f = connect(`ws://${srv.url}/api/v1/namespaces/default/pods/shell/exec?${q}`, ['v5.channel.k8s.io']);
+    await f.opened;
+    f.ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":100,"Height":20}')]));
+    f.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('stty size; exit\n')]));
+    await f.closed;
+    assert.match(f.text(1), /\r\n20 100\r\n/);
+    assert.deepEqual(JSON.parse(f.text(3)), { metadata: {}, status: 'Success' });
+  });
+
   it('exec errors before the upgrade are HTTP Status', async () => {
     const r1 = await httpGet(`http://${srv.url}/api/v1/namespaces/default/pods/shell/log?container=nope`);
     assert.equal(r1.status, 400);
