@@ -86,6 +86,8 @@ export interface SimCluster {
   failImagePull(image: string, message?: string): () => void;
   /** Fault injection: node-pressure eviction of a running pod (phase Failed, reason Evicted). */
   evictPod(namespace: string, name: string, message?: string): boolean;
+  /** Requests the API server received so far, by `verb resource` (e.g. `list pods`); benchmarks diff two snapshots. */
+  apiRequests(): Record<string, number>;
   /** Stops everything and removes every container, network, address and file the cluster made. */
   close(): Promise<void>;
 }
@@ -316,6 +318,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<SimClu
         return () => failing.delete(bare);
       },
       evictPod: (namespace, name, message) => kubelet.evict(namespace, name, message),
+      apiRequests: () => api.requestCounts(),
       close() {
         closing ??= (async () => {
           open.delete(cluster);

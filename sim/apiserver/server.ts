@@ -13,6 +13,7 @@ import { openapiResponse } from './openapi.ts';
 import type { PodSubresources } from './pod-subresources.ts';
 import { getPod, handlePodSubresource, POD_SUBRESOURCES } from './pods.ts';
 import { parseApiPath } from './request.ts';
+import { requestCounter } from './request-counter.ts';
 import { handleRest, type RestContext } from './rest.ts';
 import { badRequest, methodNotSupported, notAcceptable, pathNotFound, unauthorized } from './status.ts';
 import { ensureTls } from './tls.ts';
@@ -44,6 +45,8 @@ export interface ApiServer {
   /** Listen again on the same port. */
   restart(): Promise<void>;
   close(): Promise<void>;
+  /** Requests received so far by `verb resource` (for benchmarks: compare two snapshots). */
+  requestCounts(): Record<string, number>;
 }
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
@@ -68,6 +71,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const tls = ensureTls(options.tlsDir, options.extraSans);
   const sockets = new Set<Socket>();
   const streams = new Set<() => void>();
+  const counter = requestCounter();
   let port = options.port ?? 0;
   const ctx: RestContext = {
     store,
@@ -145,12 +149,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const started = Date.now();
+    counter.count(req);
     route(req, res)
       .catch((err) => sendError(res, err))
       .finally(() => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    counter.count(req);
     try {
       const url = new URL(req.url ?? '/', 'https://localhost');
       if (!authorized(req, options.token)) throw unauthorized();
@@ -206,5 +212,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (!server) await listen();
     },
     close: stop,
+    requestCounts: () => counter.snapshot(),
   };
 }
