@@ -118,6 +118,33 @@ describe('Ryuk served by badidea', () => {
   });
 });
 
+describe('Ryuk across a server restart', () => {
+  let s: ContainersSetup;
+  before(async () => {
+    s = await setupContainers();
+  });
+  after(() => s?.stop());
+
+  test('a server killed while a session is connected: the restarted one cleans up from the pod record', async () => {
+    const { child, created } = await startSession({
+      ...process.env,
+      ...s.env,
+      DOCKER_HOST: s.server.dockerHost,
+      TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: '2s',
+    });
+    try {
+      // SIGKILL: the server's memory (and the session's connection) is gone; only the pod annotation remains.
+      await s.restartServer();
+      assert.ok((await ids(s, 'ps')).includes(created.container));
+      const seconds = await secondsUntil(async () => (await ids(s, 'ps')).length === 0, 90_000);
+      console.log(`# the restarted server removed the session ${seconds} s after it started`);
+      assert.ok(!(await ids(s, 'network')).includes(created.network));
+    } finally {
+      await kill(child);
+    }
+  });
+});
+
 describe('abandoned sessions without Ryuk', () => {
   let s: ContainersSetup;
   before(async () => {
