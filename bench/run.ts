@@ -1,9 +1,16 @@
 // `npm run bench`: runs each benchmark script in turn (each prints JSON lines), then writes the results with the
-// date, machine and versions to bench/results/latest.json and a table to BENCHMARKS.md. Not part of `npm test`:
-// figures here are measurements, never assertions. The machine's load shows in them; the JSON keeps it.
+// date, machine and versions to bench/results/latest.json and tables to BENCHMARKS.md (bench/report.ts), keeping
+// that file's hand-written notes. Not part of `npm test`: figures here are measurements, never assertions. The
+// machine's load shows in them; the JSON keeps it.
+//
+//   npm run bench       BENCH_ONLY=reads,lifecycle BENCH_MD=/tmp/b.md BENCH_JSON=/tmp/b.json npm run bench
+//
+// Each script has its own size knobs (see its header), e.g. BENCH_BYTES, BENCH_SOAK_SECONDS.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname } from 'node:path';
+import { type BenchRun, type Report, renderMarkdown } from './report.ts';
 
 interface Bench {
   name: string;
@@ -12,31 +19,56 @@ interface Bench {
   what: string;
 }
 
+// In this order: scale (with the soak) last but one, so a failure elsewhere shows before its ten minutes.
 const BENCHES: Bench[] = [
+  {
+    name: 'reads',
+    script: 'bench/reads.ts',
+    what: '`docker ps -a` and `docker inspect` with 10, 100 and 1,000 created containers against the Docker Engine; API requests per read; server RSS at each size',
+  },
+  {
+    name: 'lifecycle',
+    script: 'bench/lifecycle.ts',
+    what: '`docker run --rm busybox true` and `docker run -d` + `docker rm -f` against the same pod lifecycle through the Kubernetes API and the Docker Engine; API requests per command',
+  },
+  {
+    name: 'streams',
+    script: 'bench/streams.ts',
+    what: '`docker exec` of 1 GiB of stdout, `docker logs` of a 16 MiB log, `docker attach` of 64 MiB, against the raw Kubernetes stream and the Docker Engine',
+  },
   {
     name: 'cp',
     script: 'bench/cp.ts',
-    what: 'docker cp of 1 GiB into a container and back out through badidea; the server’s peak RSS',
+    what: '`docker cp` (the archive API) of 1 GiB into a container and back out, against tar over a raw Kubernetes exec and the Docker Engine; server peak RSS',
   },
   {
     name: 'ports',
     script: 'bench/ports.ts',
-    what: 'a published port in each mode against a direct connection to the pod IP: throughput of a 64 MiB GET, p50 latency of a new connection',
+    what: 'a published port in each mode against a direct connection to the pod IP: throughput of a 64 MiB GET, latency of a new connection',
+  },
+  {
+    name: 'scale',
+    script: 'bench/scale.ts',
+    what: '200 concurrent `docker run -d` through badidea (`BENCH_SCALE_ENGINE=1`: on the Docker Engine too), then mixed commands to 10 minutes from the burst; server RSS over time',
   },
   {
     name: 'kube-streams',
     script: 'bench/kube-streams.ts',
     env: { BENCH_ROUNDS: '2' },
-    what: 'the exec stream client alone: 1 GiB of stdout from a channel-protocol server (client cost only)',
+    what: 'The exec stream client alone (src/kube/streams), 1 GiB of stdout from a channel-protocol server in another process (client cost only)',
   },
 ];
+// Knobs for development runs: a subset, and output files elsewhere than the committed ones.
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const MD = process.env.BENCH_MD ?? 'BENCHMARKS.md';
+const JSON_OUT = process.env.BENCH_JSON ?? 'bench/results/latest.json';
 
 function version(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim().split('\n')[0] : 'unavailable';
 }
 
-async function run(b: Bench): Promise<{ lines: unknown[]; seconds: number; ok: boolean }> {
+async function run(b: Bench): Promise<BenchRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [b.script], {
     env: { ...process.env, ...b.env },
@@ -51,7 +83,7 @@ async function run(b: Bench): Promise<{ lines: unknown[]; seconds: number; ok: b
   const lines = out
     .split('\n')
     .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as unknown);
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { lines, seconds: (performance.now() - started) / 1000, ok: code === 0 };
 }
 
@@ -67,39 +99,26 @@ const versions = {
   dockerCli: version('docker', ['version', '--format', '{{.Client.Version}}']),
 };
 
-const results: Record<string, unknown> = {};
-for (const b of BENCHES) {
+const started = performance.now();
+const results: Record<string, BenchRun> = {};
+for (const b of BENCHES.filter((x) => !ONLY || ONLY.includes(x.name))) {
   console.error(`bench: ${b.name} …`);
   results[b.name] = await run(b);
+  console.error(`bench: ${b.name} took ${results[b.name]?.seconds.toFixed(0)} s`);
 }
-const report = { date: new Date().toISOString(), machine, versions, results };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
-
-const md = [
-  '# Benchmarks',
-  '',
-  `Latest run: ${report.date}, reproduced with \`npm run bench\` (as root, after \`npm run sim:setup\`).`,
-  `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, load ${machine.loadAverageAtStart.toFixed(1)} at start;`,
-  `Node ${versions.node}, Docker Engine ${versions.dockerEngine} (the simulated cluster's node), docker CLI ${versions.dockerCli}.`,
-  'The raw figures, one JSON object per measurement, are in `bench/results/latest.json`.',
-  '',
-  '| benchmark | what it measures | result (JSON lines as printed) | took |',
-  '|---|---|---|---|',
-  ...BENCHES.map((b) => {
-    const r = results[b.name] as { lines: unknown[]; seconds: number; ok: boolean };
-    const cell = r.ok ? r.lines.map((l) => `\`${JSON.stringify(l)}\``).join('<br>') : '**failed** (see the run log)';
-    return `| ${b.name} | ${b.what} | ${cell} | ${r.seconds.toFixed(0)} s |`;
-  }),
-  '',
-  'Not measured yet (issue 11): reads at 10/100/1,000 containers against the Docker Engine, lifecycle latency',
-  'against the cluster’s own cost, logs/exec/attach throughput against the raw Kubernetes stream, 200 concurrent',
-  'runs, and RSS at scale and after a soak.',
-  '',
-];
-writeFileSync('BENCHMARKS.md', md.join('\n'));
-const failed = BENCHES.filter((b) => !(results[b.name] as { ok: boolean }).ok);
+const report: Report = {
+  date: new Date().toISOString(),
+  machine,
+  versions,
+  totalSeconds: (performance.now() - started) / 1000,
+  results,
+};
+mkdirSync(dirname(JSON_OUT), { recursive: true });
+writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);
+const previous = existsSync(MD) ? readFileSync(MD, 'utf8') : '';
+writeFileSync(MD, renderMarkdown(report, previous, Object.fromEntries(BENCHES.map((b) => [b.name, b.what]))));
+const failed = Object.entries(results).filter(([, r]) => !r.ok);
 if (failed.length > 0) {
-  console.error(`bench: failed: ${failed.map((b) => b.name).join(', ')}`);
+  console.error(`bench: failed: ${failed.map(([name]) => name).join(', ')}`);
   process.exit(1);
 }
