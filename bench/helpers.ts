@@ -228,14 +228,3 @@ export function countingSink(): Writable & { bytes: number } {
   sink.bytes = 0;
   return sink;
 }
-
-/** Waits (at most timeoutMs) until the simulated node has no container left on the local engine: its cleanup after
- * pods are deleted is asynchronous, and would weigh on the next measurement. Returns the seconds waited. */
-export async function simNodeIdle(sim: SimCluster | undefined, timeoutMs = 300_000): Promise<number> {
-  if (!sim) return 0;
-  const t0 = performance.now();
-  const filter = ['ps', '-aq', '--filter', `label=sim.badidea.dev/cluster=${sim.clusterId}`];
-  while ((await docker(filter, ENGINE)).stdout.trim() !== '' && performance.now() - t0 < timeoutMs)
-    await new Promise((r) => setTimeout(r, 500));
-  return (performance.now() - t0) / 1000;
-}

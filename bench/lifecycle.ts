@@ -37,9 +37,10 @@ try {
   const truePod = await template(['true']);
   const sleepPod = await template(['sleep', '3600']);
 
-  const ms = { rm: { badidea: [] as number[], engine: [] as number[], kube: [] as number[] } };
-  const d = { badidea: [] as number[], engine: [] as number[], kube: [] as number[] };
-  const runRm = { badidea: [] as number[], engine: [] as number[], kube: [] as number[] };
+  const series = () => ({ badidea: [] as number[], engine: [] as number[], kube: [] as number[] });
+  const runRm = series();
+  const runD = series();
+  const rmF = series();
   const requests = {
     runRm: {} as Record<string, number>,
     runD: {} as Record<string, number>,
@@ -71,15 +72,15 @@ try {
     const dArgs = ['run', '-d', '--name', name, '--label', BENCH_LABEL, 'busybox', 'sleep', '3600'];
     const cd = await countRequests(s.cluster.sim, () => timeDocker(dArgs, s.env));
     const cr = await countRequests(s.cluster.sim, () => timeDocker(['rm', '-f', name], s.env));
-    d.badidea.push(cd.result);
-    ms.rm.badidea.push(cr.result);
+    runD.badidea.push(cd.result);
+    rmF.badidea.push(cr.result);
     addCounts(requests.runD, cd.byKind);
     addCounts(requests.rmF, cr.byKind);
-    d.engine.push(await timeDocker(dArgs, ENGINE));
-    ms.rm.engine.push(await timeDocker(['rm', '-f', name], ENGINE));
+    runD.engine.push(await timeDocker(dArgs, ENGINE));
+    rmF.engine.push(await timeDocker(['rm', '-f', name], ENGINE));
     const sname = `raw-${tag}-d${r}`;
-    d.kube.push(await time(() => raw.start(sleepPod(sname), 'running')));
-    ms.rm.kube.push(await time(() => raw.remove(sname)));
+    runD.kube.push(await time(() => raw.start(sleepPod(sname), 'running')));
+    rmF.kube.push(await time(() => raw.remove(sname)));
   }
 
   // The CLI's own start and exit, which the raw Kubernetes baseline does not pay.
@@ -112,12 +113,12 @@ try {
     });
   };
   line('docker run --rm busybox true', runRm, requests.runRm);
-  line('docker run -d busybox sleep 3600', d, requests.runD);
-  line('docker rm -f', ms.rm, requests.rmF);
+  line('docker run -d busybox sleep 3600', runD, requests.runD);
+  line('docker rm -f', rmF, requests.rmF);
   const sum = (a: number[], b: number[]) => a.map((v, i) => v + (b[i] ?? 0));
   line(
     'docker run -d + docker rm -f',
-    { badidea: sum(d.badidea, ms.rm.badidea), engine: sum(d.engine, ms.rm.engine), kube: sum(d.kube, ms.rm.kube) },
+    { badidea: sum(runD.badidea, rmF.badidea), engine: sum(runD.engine, rmF.engine), kube: sum(runD.kube, rmF.kube) },
     addCounts({ ...requests.runD }, requests.rmF),
   );
 } finally {

@@ -13,6 +13,8 @@
 // With a simulated cluster each pod is two containers on the local Docker Engine (sandbox and main): the burst's time
 // is mostly the engine starting 400 containers on this machine. badidea runs with --start-timeout 600 (default 120 s):
 // a start that waits longer than that for the node is the node's capacity, not something to measure here.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { dockerOk, rssSampler } from '../test/e2e/cp-helpers.ts';
 import { docker } from '../test/helpers/badidea.ts';
 import {
@@ -37,22 +39,53 @@ const SAMPLE_SECONDS = Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 30);
 const ENGINE_TOO = process.env.BENCH_SCALE_ENGINE === '1';
 const START_TIMEOUT = 600;
 
+interface Call {
+  ok: boolean;
+  ms: number;
+  error: string;
+}
+
+/**
+ * `docker run -d` of each name, all at once, from a small child process (this file with --launch): spawning 200
+ * processes from this one, which hosts the simulated cluster, stalls its event loop for seconds (a fork of a large
+ * process each), long enough for badidea's connections to the API server to time out.
+ */
+function launch(env: NodeJS.ProcessEnv, names: string[]): Promise<Call[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--launch', ...names], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as Call[]) : reject(new Error(`launcher exited ${code}`)),
+    );
+  });
+}
+
+async function launched(names: string[]): Promise<void> {
+  const calls = await Promise.all(
+    names.map(async (name): Promise<Call> => {
+      const t = performance.now();
+      const args = ['run', '-d', '--name', name, '--label', BENCH_LABEL, 'busybox', 'sleep', '3600'];
+      const r = await docker(args, process.env, (START_TIMEOUT + 60) * 1000);
+      return { ok: r.code === 0, ms: performance.now() - t, error: r.stderr.trim().split('\n')[0] ?? '' };
+    }),
+  );
+  process.stdout.write(JSON.stringify(calls));
+}
+
 /** N concurrent `docker run -d`, then `docker rm -f` of them all. */
 async function burst(env: NodeJS.ProcessEnv, s: BenchSetup, onBadidea: boolean) {
   const names = Array.from({ length: N }, (_, i) => `sc-${runTag()}-${i}`);
   const before = rssMiB(s.pid);
   const sampler = onBadidea ? rssSampler(s.pid) : undefined;
   const t0 = performance.now();
-  const counted = await countRequests(onBadidea ? s.cluster.sim : undefined, () =>
-    Promise.all(
-      names.map(async (name) => {
-        const t = performance.now();
-        const args = ['run', '-d', '--name', name, '--label', BENCH_LABEL, 'busybox', 'sleep', '3600'];
-        const r = await docker(args, env, (START_TIMEOUT + 60) * 1000);
-        return { ok: r.code === 0, ms: performance.now() - t, error: r.stderr.trim().split('\n')[0] ?? '' };
-      }),
-    ),
-  );
+  const counted = await countRequests(onBadidea ? s.cluster.sim : undefined, () => launch(env, names));
   const seconds = (performance.now() - t0) / 1000;
   const peak = sampler?.stop() ?? 0;
   const t1 = performance.now();
@@ -84,33 +117,38 @@ async function burst(env: NodeJS.ProcessEnv, s: BenchSetup, onBadidea: boolean) 
   };
 }
 
-const s = await setupBench(['--start-timeout', String(START_TIMEOUT)]);
-try {
-  const soak = mixedOperations(s);
-  await soak.warmUp();
-  const timeline = rssTimeline(s.pid, SAMPLE_SECONDS);
-  const start = performance.now();
-  const line: Record<string, unknown> = { bench: 'scale', command: `${N} concurrent docker run -d busybox sleep` };
-  line.badidea = await burst(s.env, s, true);
-  const burstSeconds = (performance.now() - start) / 1000;
-  const result = await soak.run(start + SOAK_SECONDS * 1000);
-  const samples = timeline.stop();
-  const first = samples[0]?.[1] ?? 0;
-  const last = samples.at(-1)?.[1] ?? 0;
-  emit({
-    bench: 'soak',
-    seconds: round((performance.now() - start) / 1000, 0),
-    burstSeconds: round(burstSeconds, 0),
-    ...result,
-    rssStartMiB: first,
-    rssPeakMiB: Math.max(...samples.map(([, r]) => r)),
-    rssEndMiB: last,
-    growthMiB: round(last - first),
-    slopeAfterBurstMiBPerHour: slopeMiBPerHour(samples, burstSeconds),
-    rssSamples: samples,
-  });
-  if (ENGINE_TOO) line.engine = await burst(ENGINE, s, false);
-  emit(line);
-} finally {
-  await s.stop();
+async function main(): Promise<void> {
+  const s = await setupBench(['--start-timeout', String(START_TIMEOUT)]);
+  try {
+    const soak = mixedOperations(s);
+    await soak.warmUp();
+    const timeline = rssTimeline(s.pid, SAMPLE_SECONDS);
+    const start = performance.now();
+    const line: Record<string, unknown> = { bench: 'scale', command: `${N} concurrent docker run -d busybox sleep` };
+    line.badidea = await burst(s.env, s, true);
+    const burstSeconds = (performance.now() - start) / 1000;
+    const result = await soak.run(start + SOAK_SECONDS * 1000);
+    const samples = timeline.stop();
+    const first = samples[0]?.[1] ?? 0;
+    const last = samples.at(-1)?.[1] ?? 0;
+    emit({
+      bench: 'soak',
+      seconds: round((performance.now() - start) / 1000, 0),
+      burstSeconds: round(burstSeconds, 0),
+      ...result,
+      rssStartMiB: first,
+      rssPeakMiB: Math.max(...samples.map(([, r]) => r)),
+      rssEndMiB: last,
+      growthMiB: round(last - first),
+      slopeAfterBurstMiBPerHour: slopeMiBPerHour(samples, burstSeconds),
+      rssSamples: samples,
+    });
+    if (ENGINE_TOO) line.engine = await burst(ENGINE, s, false);
+    emit(line);
+  } finally {
+    await s.stop();
+  }
 }
+
+if (process.argv[2] === '--launch') await launched(process.argv.slice(3));
+else await main();
