@@ -66,6 +66,30 @@ export function parseTimestampedLine<T extends string | Buffer>(line: T): LogLin
   return time ? { time, line: buf.subarray(space + 1) as T } : null;
 }
 
+/**
+ * The longest message a container runtime writes as one log record (containerd's and dockerd's 16 KiB). A longer
+ * line is written as partial records, and the kubelet prefixes each with its own timestamp:
+ * `<t1> <16 KiB><t2> <16 KiB><t3> rest\n`.
+ */
+export const PARTIAL_RECORD_BYTES = 16 * 1024;
+const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2}) /;
+
+/** A line's message with the timestamps of its continuation records taken out (see PARTIAL_RECORD_BYTES). */
+export function joinPartialRecords(message: Buffer): Buffer {
+  if (message.length <= PARTIAL_RECORD_BYTES) return message;
+  const parts: Buffer[] = [];
+  let rest = message;
+  while (rest.length > PARTIAL_RECORD_BYTES) {
+    const head = rest.subarray(PARTIAL_RECORD_BYTES, PARTIAL_RECORD_BYTES + 40).toString('latin1');
+    const prefix = TIMESTAMP_PREFIX.exec(head);
+    if (!prefix) break;
+    parts.push(rest.subarray(0, PARTIAL_RECORD_BYTES));
+    rest = rest.subarray(PARTIAL_RECORD_BYTES + prefix[0].length);
+  }
+  parts.push(rest);
+  return parts.length === 1 ? message : Buffer.concat(parts);
+}
+
 export interface SplitLogLine {
   /** Present when splitting with `timestamps`, and the line starts with one. */
   time?: LogTime;
@@ -113,6 +137,8 @@ export class LogLineSplitter extends Transform {
       return;
     }
     const parsed = parseTimestampedLine(line);
-    this.push((parsed ? { time: parsed.time, line: parsed.line } : { line }) satisfies SplitLogLine);
+    this.push(
+      (parsed ? { time: parsed.time, line: joinPartialRecords(parsed.line) } : { line }) satisfies SplitLogLine,
+    );
   }
 }

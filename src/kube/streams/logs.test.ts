@@ -7,8 +7,10 @@ import { KubeStatusError, LogStreamUnsupportedError } from './errors.ts';
 import { type FakeApiServer, startFakeApiServer, statusBody, TOKEN } from './fake-apiserver.test-util.ts';
 import {
   formatLogTime,
+  joinPartialRecords,
   LogLineSplitter,
   logTimeToNanos,
+  PARTIAL_RECORD_BYTES,
   parseLogTime,
   parseTimestampedLine,
   type SplitLogLine,
@@ -198,6 +200,35 @@ describe('log lines', () => {
     assert.equal(formatLogTime(t), '2026-01-02T03:04:05.12Z');
     assert.equal(formatLogTime(t, true), '2026-01-02T03:04:05.120000000Z');
     assert.equal(formatLogTime({ seconds: t.seconds, nanos: 0 }), '2026-01-02T03:04:05Z');
+  });
+
+  it('LogLineSplitter joins a long line written as 16 KiB records, each with its own timestamp', async () => {
+    const a = 'a'.repeat(PARTIAL_RECORD_BYTES);
+    const b = 'b'.repeat(PARTIAL_RECORD_BYTES);
+    const body = `2026-01-02T03:04:05.000000001Z ${a}2026-01-02T03:04:05.000000002Z ${b}2026-01-02T03:04:05.000000003Z end\n2026-01-02T03:04:06.000000004Z next\n`;
+    const out: SplitLogLine[] = [];
+    await pipeline(
+      // Chunk boundaries inside the records and inside a timestamp.
+      Readable.from([
+        Buffer.from(body.slice(0, 16_400)),
+        Buffer.from(body.slice(16_400, 16_420)),
+        Buffer.from(body.slice(16_420)),
+      ]),
+      new LogLineSplitter({ timestamps: true }),
+      async (source: AsyncIterable<SplitLogLine>) => {
+        for await (const l of source) out.push(l);
+      },
+    );
+    assert.deepEqual(
+      out.map((l) => [l.time?.nanos, l.line.toString()]),
+      [
+        [1, `${a}${b}end\n`],
+        [4, 'next\n'],
+      ],
+    );
+    // A line of exactly 16 KiB is one record; text that only looks like a timestamp elsewhere is kept.
+    const odd = Buffer.from(`${'x'.repeat(100)}2026-01-02T03:04:05Z kept\n`);
+    assert.equal(joinPartialRecords(odd), odd);
   });
 
   it('LogLineSplitter splits across chunks and keeps a final partial line', async () => {
