@@ -79,6 +79,13 @@ describe('kube cache against a fake API server', () => {
     assert.equal(reads(), before);
   });
 
+  test('managedFields is dropped before caching (listed and watched objects)', async () => {
+    const fields = [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:metadata': {} } }];
+    api.put('pods', { metadata: { ...managed('p3').metadata, managedFields: fields } });
+    const got = await k.cache.waitFor('pods', (l) => l.get('p3'), { timeoutMs: 2000 });
+    assert.equal('managedFields' in got.metadata, false);
+  });
+
   test('waitFor sees deletions and honours timeouts and aborts', async () => {
     const gone = k.cache.waitFor('pods', (l) => (l.get('p1') ? undefined : true), { timeoutMs: 2000 });
     api.remove('pods', 'testns', 'p1');

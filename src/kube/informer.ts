@@ -108,7 +108,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       labelSelector: this.#o.labelSelector,
       signal: this.#stop.signal,
     });
-    this.store.replace(list.items);
+    this.store.replace(list.items.map(withoutManagedFields));
     this.#rv = list.metadata.resourceVersion ?? '';
     if (!this.#synced) {
       this.#synced = true;
@@ -158,7 +158,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         }
         const object = ev.object as T;
         const rv = object.metadata?.resourceVersion;
-        if (ev.type !== 'BOOKMARK') this.store.apply(ev.type as StoreEventType, object);
+        if (ev.type !== 'BOOKMARK') this.store.apply(ev.type as StoreEventType, withoutManagedFields(object));
         if (rv) this.#rv = rv;
         count++;
       }
@@ -173,4 +173,13 @@ export class Informer<T extends KubeObject = KubeObject> {
       local.abort();
     }
   }
+}
+
+/**
+ * managedFields (server-side apply bookkeeping) is often the largest part of an object a real API server sends and
+ * badidea never reads it: dropped before caching, as client-go users do with an informer transform.
+ */
+function withoutManagedFields<T extends KubeObject>(o: T): T {
+  if (o.metadata?.managedFields !== undefined) delete o.metadata.managedFields;
+  return o;
 }
