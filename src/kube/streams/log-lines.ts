@@ -73,21 +73,14 @@ export function parseTimestampedLine<T extends string | Buffer>(line: T): LogLin
  */
 export const PARTIAL_RECORD_BYTES = 16 * 1024;
 const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2}) /;
+/** Bytes of a line kept before a part of it goes out: a line without a newline must not be held whole. */
+const MAX_PENDING_BYTES = 64 * 1024;
 
-/** A line's message with the timestamps of its continuation records taken out (see PARTIAL_RECORD_BYTES). */
-export function joinPartialRecords(message: Buffer): Buffer {
-  if (message.length <= PARTIAL_RECORD_BYTES) return message;
-  const parts: Buffer[] = [];
-  let rest = message;
-  while (rest.length > PARTIAL_RECORD_BYTES) {
-    const head = rest.subarray(PARTIAL_RECORD_BYTES, PARTIAL_RECORD_BYTES + 40).toString('latin1');
-    const prefix = TIMESTAMP_PREFIX.exec(head);
-    if (!prefix) break;
-    parts.push(rest.subarray(0, PARTIAL_RECORD_BYTES));
-    rest = rest.subarray(PARTIAL_RECORD_BYTES + prefix[0].length);
-  }
-  parts.push(rest);
-  return parts.length === 1 ? message : Buffer.concat(parts);
+/** The timestamp prefix (`<time> `) at `at`, if there is one. */
+function prefixAt(buf: Buffer, at: number): { time: LogTime; length: number } | undefined {
+  const m = TIMESTAMP_PREFIX.exec(buf.toString('latin1', at, at + 40));
+  const time = m ? parseLogTime(m[0].slice(0, -1)) : null;
+  return m && time ? { time, length: m[0].length } : undefined;
 }
 
 export interface SplitLogLine {
@@ -98,11 +91,16 @@ export interface SplitLogLine {
 }
 
 /**
- * A Transform from log bytes to one object per line ({time?, line}). Lines are not joined across more than the
- * pending partial line; backpressure comes from the Transform.
+ * A Transform from log bytes to one object per line ({time?, line}), or per record of a long line: the kubelet's
+ * 16 KiB records (PARTIAL_RECORD_BYTES) each come out with their own time and without a newline, as dockerd gives
+ * partial messages. A line is never held whole: past MAX_PENDING_BYTES what has arrived goes out (with the line's
+ * time), so memory stays bounded whatever the container writes. Backpressure comes from the Transform.
  */
 export class LogLineSplitter extends Transform {
   #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** The time of the record the pending bytes belong to, once its prefix was taken off (timestamps only). */
+  #time: LogTime | undefined;
   #timestamps: boolean;
 
   constructor(opts: { timestamps: boolean }) {
@@ -115,30 +113,58 @@ export class LogLineSplitter extends Transform {
     for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
       const piece = chunk.subarray(start, nl + 1);
       start = nl + 1;
-      if (this.#pending.length) {
-        this.#pending.push(piece);
-        this.#emit(Buffer.concat(this.#pending));
-        this.#pending = [];
-      } else this.#emit(piece);
+      this.#take(this.#pending.length ? Buffer.concat([...this.#pending, piece]) : piece, true);
     }
-    if (start < chunk.length) this.#pending.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      this.#pending.push(chunk.subarray(start));
+      this.#pendingBytes += chunk.length - start;
+      if (this.#pendingBytes > MAX_PENDING_BYTES) this.#take(Buffer.concat(this.#pending), false);
+    }
     cb();
   }
 
   override _flush(cb: TransformCallback): void {
-    if (this.#pending.length) this.#emit(Buffer.concat(this.#pending));
-    this.#pending = [];
+    if (this.#pending.length) this.#take(Buffer.concat(this.#pending), true);
     cb();
   }
 
-  #emit(line: Buffer): void {
+  /** Emits what `buf` (the pending bytes, and a newline-ended piece when `complete`) holds; keeps an unfinished record. */
+  #take(buf: Buffer, complete: boolean): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
     if (!this.#timestamps) {
-      this.push({ line } satisfies SplitLogLine);
+      this.push({ line: buf } satisfies SplitLogLine);
       return;
     }
-    const parsed = parseTimestampedLine(line);
-    this.push(
-      (parsed ? { time: parsed.time, line: joinPartialRecords(parsed.line) } : { line }) satisfies SplitLogLine,
-    );
+    let time = this.#time;
+    let pos = 0;
+    if (!time) {
+      const p = prefixAt(buf, 0);
+      if (!p) {
+        this.push({ line: buf } satisfies SplitLogLine); // not a timestamped line: as it is
+        return;
+      }
+      time = p.time;
+      pos = p.length;
+    }
+    // Whole 16 KiB records followed by the next record's timestamp.
+    for (;;) {
+      const next = buf.length - pos > PARTIAL_RECORD_BYTES ? prefixAt(buf, pos + PARTIAL_RECORD_BYTES) : undefined;
+      if (!next) break;
+      this.push({ time, line: buf.subarray(pos, pos + PARTIAL_RECORD_BYTES) } satisfies SplitLogLine);
+      time = next.time;
+      pos += PARTIAL_RECORD_BYTES + next.length;
+    }
+    const rest = buf.subarray(pos);
+    if (complete || rest.length > PARTIAL_RECORD_BYTES + 40) {
+      // The line's end, or more than a record without a record boundary (a runtime that does not split): out.
+      if (rest.length > 0) this.push({ time, line: rest } satisfies SplitLogLine);
+      this.#time = complete ? undefined : time;
+      return;
+    }
+    // An unfinished record: kept (its prefix already taken off) until its end or its successor's timestamp.
+    this.#pending = [rest];
+    this.#pendingBytes = rest.length;
+    this.#time = time;
   }
 }

@@ -7,7 +7,6 @@ import { KubeStatusError, LogStreamUnsupportedError } from './errors.ts';
 import { type FakeApiServer, startFakeApiServer, statusBody, TOKEN } from './fake-apiserver.test-util.ts';
 import {
   formatLogTime,
-  joinPartialRecords,
   LogLineSplitter,
   logTimeToNanos,
   PARTIAL_RECORD_BYTES,
@@ -202,33 +201,54 @@ describe('log lines', () => {
     assert.equal(formatLogTime({ seconds: t.seconds, nanos: 0 }), '2026-01-02T03:04:05Z');
   });
 
-  it('LogLineSplitter joins a long line written as 16 KiB records, each with its own timestamp', async () => {
-    const a = 'a'.repeat(PARTIAL_RECORD_BYTES);
-    const b = 'b'.repeat(PARTIAL_RECORD_BYTES);
-    const body = `2026-01-02T03:04:05.000000001Z ${a}2026-01-02T03:04:05.000000002Z ${b}2026-01-02T03:04:05.000000003Z end\n2026-01-02T03:04:06.000000004Z next\n`;
+  const split = async (chunks: (string | Buffer)[], timestamps = true): Promise<SplitLogLine[]> => {
     const out: SplitLogLine[] = [];
     await pipeline(
-      // Chunk boundaries inside the records and inside a timestamp.
-      Readable.from([
-        Buffer.from(body.slice(0, 16_400)),
-        Buffer.from(body.slice(16_400, 16_420)),
-        Buffer.from(body.slice(16_420)),
-      ]),
-      new LogLineSplitter({ timestamps: true }),
+      Readable.from(chunks.map((c) => Buffer.from(c))),
+      new LogLineSplitter({ timestamps }),
       async (source: AsyncIterable<SplitLogLine>) => {
         for await (const l of source) out.push(l);
       },
     );
+    return out;
+  };
+
+  it('LogLineSplitter: a long line written as 16 KiB records, each with its own timestamp, comes out record by record', async () => {
+    const a = 'a'.repeat(PARTIAL_RECORD_BYTES);
+    const b = 'b'.repeat(PARTIAL_RECORD_BYTES);
+    const body = `2026-01-02T03:04:05.000000001Z ${a}2026-01-02T03:04:05.000000002Z ${b}2026-01-02T03:04:05.000000003Z end\n2026-01-02T03:04:06.000000004Z next\n`;
+    // Chunk boundaries inside the records and inside a timestamp.
+    const out = await split([body.slice(0, 16_400), body.slice(16_400, 16_420), body.slice(16_420)]);
     assert.deepEqual(
       out.map((l) => [l.time?.nanos, l.line.toString()]),
       [
-        [1, `${a}${b}end\n`],
+        [1, a],
+        [2, b],
+        [3, 'end\n'],
         [4, 'next\n'],
       ],
     );
-    // A line of exactly 16 KiB is one record; text that only looks like a timestamp elsewhere is kept.
-    const odd = Buffer.from(`${'x'.repeat(100)}2026-01-02T03:04:05Z kept\n`);
-    assert.equal(joinPartialRecords(odd), odd);
+    // Text that only looks like a timestamp, elsewhere than at a record boundary, is kept.
+    const odd = `2026-01-02T03:04:05Z ${'x'.repeat(100)}2026-01-02T03:04:05Z kept\n`;
+    assert.deepEqual(
+      (await split([odd])).map((l) => l.line.toString()),
+      [`${'x'.repeat(100)}2026-01-02T03:04:05Z kept\n`],
+    );
+  });
+
+  it('LogLineSplitter never holds a line whole: 8 MiB without a newline comes out in bounded parts', async () => {
+    const MiB = Buffer.alloc(1024 * 1024, 0x61);
+    const chunks = [Buffer.from('2026-01-02T03:04:05.000000001Z '), ...Array.from({ length: 8 }, () => MiB)];
+    for (const timestamps of [true, false]) {
+      const out = await split(timestamps ? chunks : chunks.slice(1), timestamps);
+      assert.ok(out.length >= 8, `${out.length} parts`);
+      assert.ok(Math.max(...out.map((l) => l.line.length)) <= 1024 * 1024 + 64 * 1024);
+      assert.equal(
+        out.reduce((n, l) => n + l.line.length, 0),
+        8 * 1024 * 1024,
+      );
+      if (timestamps) assert.ok(out.every((l) => l.time?.nanos === 1));
+    }
   });
 
   it('LogLineSplitter splits across chunks and keeps a final partial line', async () => {
