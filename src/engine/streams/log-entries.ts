@@ -12,6 +12,8 @@ export interface LogEntry {
   /** Nanoseconds since the epoch (0n when unknown). */
   ns: bigint;
   line: Buffer;
+  /** When it was read (performance.now()); absent: now. */
+  receivedAt?: number;
 }
 
 /**
@@ -24,7 +26,13 @@ export async function* readLogEntries(body: Readable, stream: 1 | 2): AsyncGener
   body.pipe(splitter);
   try {
     for await (const item of splitter as AsyncIterable<SplitLogLine>) {
-      yield { stream, time: item.time, ns: item.time ? logTimeToNanos(item.time) : 0n, line: item.line };
+      yield {
+        stream,
+        time: item.time,
+        ns: item.time ? logTimeToNanos(item.time) : 0n,
+        line: item.line,
+        receivedAt: item.receivedAt,
+      };
     }
   } finally {
     body.unpipe(splitter);
@@ -35,8 +43,9 @@ export async function* readLogEntries(body: Readable, stream: 1 | 2): AsyncGener
 
 /**
  * Merges two time-ordered entry sequences into one. While both have an entry waiting, the older goes first. When
- * only one has an entry, the other gets `graceMs` to produce an older one before the waiting entry goes out, so
- * history comes out in order and live output is delayed by at most the grace.
+ * only one has an entry, the other gets `graceMs` from the moment that entry was read to produce an older one
+ * before it goes out, so history comes out in order and live output is delayed by at most the grace; entries read
+ * together (a burst, a backlog) wait once, not once each.
  */
 export async function* mergeByTime(
   a: AsyncIterator<LogEntry>,
@@ -89,9 +98,15 @@ export async function* mergeByTime(
         yield take(have);
         continue;
       }
+      const waiting = heads[have] as LogEntry;
+      const left = (waiting.receivedAt ?? performance.now()) + graceMs - performance.now();
+      if (left <= 0) {
+        yield take(have);
+        continue;
+      }
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
+        timer = setTimeout(resolve, left);
       });
       await Promise.race([pending[other] as Promise<void>, grace]);
       clearTimeout(timer);

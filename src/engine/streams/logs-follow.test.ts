@@ -5,6 +5,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { test } from 'node:test';
 import { silentLogger } from '../../log.ts';
 import type { ContainerLookup } from '../containers/lookup.ts';
+import { type LogEntry, mergeByTime } from './log-entries.ts';
 import { LogsEngine, type RunSource } from './logs.ts';
 import type { LogRequest, PodStreams } from './pod-streams.ts';
 
@@ -49,4 +50,29 @@ test('follow: stdout lines flow while the stderr request has not been answered',
   const stderrRequest = seen.find((o) => o.stream === 'Stderr');
   assert.equal(stderrRequest?.signal?.aborted, true);
   assert.equal(client.signal.aborted, false);
+});
+
+test('merge: entries read a while ago go out at once while the other stream is silent (no grace each)', async () => {
+  const silent: AsyncIterator<LogEntry> = {
+    next: () => new Promise(() => {}),
+    return: async () => ({ done: true, value: undefined }),
+  };
+  const readLongAgo = performance.now() - 60_000;
+  async function* backlog(): AsyncGenerator<LogEntry> {
+    for (let i = 0; i < 3; i++)
+      yield { stream: 1, ns: BigInt(i), line: Buffer.from(`l${i}\n`), receivedAt: readLongAgo };
+  }
+  // A grace of a minute: waiting it once per entry would stall the test.
+  const merged = mergeByTime(backlog(), silent, 60_000);
+  const got: string[] = [];
+  const drained = (async () => {
+    for (let i = 0; i < 3; i++) got.push(((await merged.next()).value as LogEntry).line.toString());
+  })();
+  const outcome = await Promise.race([
+    drained.then(() => 'drained'),
+    new Promise<'stalled'>((r) => setTimeout(() => r('stalled'), 5000).unref()),
+  ]);
+  assert.equal(outcome, 'drained');
+  assert.deepEqual(got, ['l0\n', 'l1\n', 'l2\n']);
+  await merged.return(undefined);
 });

@@ -88,6 +88,8 @@ export interface SplitLogLine {
   time?: LogTime;
   /** The line's bytes, with its trailing newline when it had one (the last line may be cut by limitBytes). */
   line: Buffer;
+  /** When its bytes were read (performance.now()): a reader merging two streams waits from then, not from its turn. */
+  receivedAt: number;
 }
 
 /**
@@ -102,6 +104,7 @@ export class LogLineSplitter extends Transform {
   /** The time of the record the pending bytes belong to, once its prefix was taken off (timestamps only). */
   #time: LogTime | undefined;
   #timestamps: boolean;
+  #receivedAt = 0;
 
   constructor(opts: { timestamps: boolean }) {
     super({ readableObjectMode: true, writableObjectMode: false });
@@ -109,6 +112,7 @@ export class LogLineSplitter extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.#receivedAt = performance.now();
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
       const piece = chunk.subarray(start, nl + 1);
@@ -133,7 +137,7 @@ export class LogLineSplitter extends Transform {
     this.#pending = [];
     this.#pendingBytes = 0;
     if (!this.#timestamps) {
-      this.push({ line: buf } satisfies SplitLogLine);
+      this.push({ line: buf, receivedAt: this.#receivedAt } satisfies SplitLogLine);
       return;
     }
     let time = this.#time;
@@ -141,7 +145,7 @@ export class LogLineSplitter extends Transform {
     if (!time) {
       const p = prefixAt(buf, 0);
       if (!p) {
-        this.push({ line: buf } satisfies SplitLogLine); // not a timestamped line: as it is
+        this.push({ line: buf, receivedAt: this.#receivedAt } satisfies SplitLogLine); // not a timestamped line: as it is
         return;
       }
       time = p.time;
@@ -151,14 +155,18 @@ export class LogLineSplitter extends Transform {
     for (;;) {
       const next = buf.length - pos > PARTIAL_RECORD_BYTES ? prefixAt(buf, pos + PARTIAL_RECORD_BYTES) : undefined;
       if (!next) break;
-      this.push({ time, line: buf.subarray(pos, pos + PARTIAL_RECORD_BYTES) } satisfies SplitLogLine);
+      this.push({
+        time,
+        line: buf.subarray(pos, pos + PARTIAL_RECORD_BYTES),
+        receivedAt: this.#receivedAt,
+      } satisfies SplitLogLine);
       time = next.time;
       pos += PARTIAL_RECORD_BYTES + next.length;
     }
     const rest = buf.subarray(pos);
     if (complete || rest.length > PARTIAL_RECORD_BYTES + 40) {
       // The line's end, or more than a record without a record boundary (a runtime that does not split): out.
-      if (rest.length > 0) this.push({ time, line: rest } satisfies SplitLogLine);
+      if (rest.length > 0) this.push({ time, line: rest, receivedAt: this.#receivedAt } satisfies SplitLogLine);
       this.#time = complete ? undefined : time;
       return;
     }
