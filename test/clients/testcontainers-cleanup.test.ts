@@ -17,8 +17,12 @@ interface Session {
   session: string;
 }
 
-/** Starts the session fixture; resolves with what it created, and the child to kill. */
-async function startSession(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; created: Session }> {
+/** Starts the session fixture against `s` with the TESTCONTAINERS_* settings; resolves with what it created. */
+async function startSession(
+  s: ContainersSetup,
+  settings: Record<string, string>,
+): Promise<{ child: ChildProcess; created: Session }> {
+  const env = { ...process.env, ...s.env, DOCKER_HOST: s.server.dockerHost, ...settings };
   const child = spawn(
     process.execPath,
     [fileURLToPath(new URL('fixtures/testcontainers-session.ts', import.meta.url))],
@@ -73,12 +77,7 @@ describe('Ryuk served by badidea', () => {
   after(() => s?.stop());
 
   test('a killed session: its container, network and Ryuk are gone after the reconnection timeout', async () => {
-    const { child, created } = await startSession({
-      ...process.env,
-      ...s.env,
-      DOCKER_HOST: s.server.dockerHost,
-      TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: '2s',
-    });
+    const { child, created } = await startSession(s, { TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: '2s' });
     try {
       // The Ryuk container: running, found by Testcontainers' label, its port published, its pod without any
       // host path (the Docker socket bind was not mounted) and running the placeholder image.
@@ -126,12 +125,7 @@ describe('Ryuk across a server restart', () => {
   after(() => s?.stop());
 
   test('a server killed while a session is connected: the restarted one cleans up from the pod record', async () => {
-    const { child, created } = await startSession({
-      ...process.env,
-      ...s.env,
-      DOCKER_HOST: s.server.dockerHost,
-      TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: '2s',
-    });
+    const { child, created } = await startSession(s, { TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: '2s' });
     try {
       // SIGKILL: the server's memory (and the session's connection) is gone; only the pod annotation remains.
       await s.restartServer();
@@ -155,12 +149,7 @@ describe('abandoned sessions without Ryuk', () => {
   test('what a killed session left is removed after --reap-sessions-after, and nothing else', async () => {
     // Another client's container, and a Kubernetes object badidea did not create, with the same session label.
     await dockerOk(['run', '-d', '--name', 'bystander', 'busybox', 'sleep', '3600'], s.env);
-    const { child, created } = await startSession({
-      ...process.env,
-      ...s.env,
-      DOCKER_HOST: s.server.dockerHost,
-      TESTCONTAINERS_RYUK_DISABLED: 'true',
-    });
+    const { child, created } = await startSession(s, { TESTCONTAINERS_RYUK_DISABLED: 'true' });
     try {
       const foreign = await s.cluster.kubectl(['create', 'configmap', 'not-badidea', '--from-literal=a=b']);
       assert.equal(foreign.code, 0, foreign.stderr);

@@ -68,6 +68,19 @@ describe('docker logs', () => {
     assert.equal(before.stdout + before.stderr, '');
   });
 
+  test('a line longer than the runtime’s 16 KiB records comes back whole, without inner timestamps', async () => {
+    // 40,000 bytes on one line: three log records on the node, each with its own timestamp in pods/log.
+    const r = await docker(
+      ['run', '--name', 'longline', 'busybox', 'sh', '-c', 'head -c 40000 /dev/zero | tr "\\0" a; echo; echo after'],
+      s.env,
+      120_000,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${'a'.repeat(40_000)}\nafter\n`, 'the attached run');
+    const logs = await docker(['logs', 'longline'], s.env);
+    assert.equal(logs.stdout, `${'a'.repeat(40_000)}\nafter\n`);
+  });
+
   test('no stream asked: 400', async () => {
     const r = await run(
       'curl',
