@@ -6,10 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import type { SimCluster } from '../sim/cluster.ts';
-import { processMemory } from '../test/e2e/cp-helpers.ts';
-import { type BadideaServer, DOCKER, docker, startBadidea } from '../test/helpers/badidea.ts';
-import { getCluster, type TestCluster } from '../test/helpers/cluster.ts';
-import { MIRROR } from '../test/helpers/containers.ts';
+import { processMemory, setupCp } from '../test/e2e/cp-helpers.ts';
+import { type BadideaServer, DOCKER, docker } from '../test/helpers/badidea.ts';
+import type { TestCluster } from '../test/helpers/cluster.ts';
 
 export const MiB = 1024 * 1024;
 /** Label of everything a benchmark creates on the local Docker Engine; cleanup removes by it. */
@@ -136,47 +135,27 @@ export interface BenchSetup {
 export async function setupBench(args: string[] = []): Promise<BenchSetup> {
   await cleanEngine();
   await engineBusybox();
-  const cluster = await getCluster();
-  let server: BadideaServer | undefined;
-  try {
-    server = await startBadidea({
-      kubeconfig: cluster.kubeconfig,
-      namespace: cluster.namespace,
-      args: ['--registry-mirror', MIRROR, ...args],
-      // BENCH_PROFILE_DIR: CPU and sampling heap profiles of the server (written when it stops), to find where a
-      // miss goes (open them in Chrome DevTools).
-      env: {
-        BADIDEA_LOG_LEVEL: 'info',
-        ...(process.env.BENCH_PROFILE_DIR
-          ? {
-              NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR} --heap-prof --heap-prof-dir=${process.env.BENCH_PROFILE_DIR}`,
-            }
-          : {}),
-      },
-      startTimeoutMs: 120_000,
-    });
-    const deadline = Date.now() + 60_000;
-    while ((await docker(['ps', '-q'], server.env)).code !== 0) {
-      if (Date.now() > deadline) throw new Error('badidea did not become ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const pull = await docker(['pull', 'busybox'], server.env, 180_000);
-    if (pull.code !== 0) throw new Error(`docker pull busybox through badidea: ${pull.stderr}`);
-  } catch (err) {
-    await server?.stop();
-    await cluster.stop();
-    throw err;
-  }
-  const srv = server;
+  const s = await setupCp(args, {
+    // BENCH_PROFILE_DIR: CPU and sampling heap profiles of the server (written when it stops), to find where a
+    // miss goes (open them in Chrome DevTools).
+    env: {
+      BADIDEA_LOG_LEVEL: 'info',
+      ...(process.env.BENCH_PROFILE_DIR
+        ? {
+            NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR} --heap-prof --heap-prof-dir=${process.env.BENCH_PROFILE_DIR}`,
+          }
+        : {}),
+    },
+    startTimeoutMs: 120_000,
+  });
   return {
-    cluster,
-    server: srv,
-    env: srv.env,
-    pid: srv.process.pid ?? 0,
+    cluster: s.cluster,
+    server: s.server,
+    env: s.env,
+    pid: s.server.process.pid ?? 0,
     async stop() {
       await cleanEngine();
-      await srv.stop();
-      await cluster.stop();
+      await s.stop();
     },
   };
 }

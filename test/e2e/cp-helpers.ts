@@ -12,8 +12,14 @@ import { type ContainersSetup, dockerOk, MIRROR } from '../helpers/containers.ts
 
 export { dockerOk };
 
+/** How the server is started beyond its flags (the benchmarks set its environment). */
+export interface ServerOptions {
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+}
+
 /** A namespace, badidea on it, busybox pulled; waits for the server's cache before pulling. */
-export async function setupCp(args: string[] = []): Promise<ContainersSetup> {
+export async function setupCp(args: string[] = [], options: ServerOptions = {}): Promise<ContainersSetup> {
   const cluster = await getCluster();
   let server: Awaited<ReturnType<typeof startBadidea>> | undefined;
   try {
@@ -21,13 +27,14 @@ export async function setupCp(args: string[] = []): Promise<ContainersSetup> {
       kubeconfig: cluster.kubeconfig,
       namespace: cluster.namespace,
       args: ['--registry-mirror', MIRROR, ...args],
+      ...options,
     });
     const deadline = Date.now() + 60_000;
     while ((await docker(['ps', '-q'], server.env)).code !== 0) {
       if (Date.now() > deadline) throw new Error('badidea did not become ready');
       await new Promise((r) => setTimeout(r, 200));
     }
-    await dockerOk(['pull', 'busybox'], server.env, 120_000);
+    await dockerOk(['pull', 'busybox'], server.env, 180_000);
   } catch (err) {
     await server?.stop();
     await cluster.stop();
